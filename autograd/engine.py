@@ -1,0 +1,650 @@
+"""The engine: ``Value``, the graph it records, and reverse-mode backprop.
+
+Every arithmetic operation on Values makes a new Value that remembers its inputs
+(``parents``) and the operation that made it (``op``). ``backward()`` walks that graph from
+the output back to the inputs and applies the chain rule at each node::
+
+    parent.grad += node.grad * d(node)/d(parent)
+
+Three design choices make it fast and safe:
+
+* A node stores its parents and a shared ``Op`` object, never a closure that points back at
+  the node, so the graph has no reference cycles and is freed by reference counting as soon
+  as nobody holds it.
+* The topological sort is an explicit stack, not recursion: a chain of a million nodes is fine.
+* ``__slots__`` keeps a node small, and data is always a Python float.
+"""
+
+from __future__ import annotations
+
+import gc
+import linecache
+import math
+import sys
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from functools import wraps
+from pathlib import Path
+from types import TracebackType
+from typing import Any, SupportsFloat, TypeVar, Union
+
+from autograd import ops
+from autograd.ops import Op
+
+Number = int | float | SupportsFloat
+Operand = Union["Value", int, float]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# Per-thread switches. ``plain`` is True when nothing special is on, so the hot path checks
+# one attribute instead of two.
+
+
+class _Mode(threading.local):
+    grad_enabled: bool = True
+    anomaly: bool = False
+    plain: bool = True
+
+
+_mode = _Mode()
+
+
+def _set_mode(*, grad_enabled: bool | None = None, anomaly: bool | None = None) -> None:
+    if grad_enabled is not None:
+        _mode.grad_enabled = grad_enabled
+    if anomaly is not None:
+        _mode.anomaly = anomaly
+    _mode.plain = _mode.grad_enabled and not _mode.anomaly
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops record the graph in this thread (False inside ``no_grad``).
+
+    >>> is_grad_enabled()
+    True
+    """
+    return _mode.grad_enabled
+
+
+def is_anomaly_enabled() -> bool:
+    """Whether ``detect_anomaly`` is on in this thread.
+
+    >>> is_anomaly_enabled()
+    False
+    """
+    return _mode.anomaly
+
+
+class _Switch:
+    """A context manager (and decorator) that sets one per-thread switch and restores it."""
+
+    _name = ""  # which switch
+    _sets = False  # the value it has inside the block
+
+    def __init__(self) -> None:
+        self._saved: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._saved.append(getattr(_mode, self._name))
+        _set_mode(**{self._name: self._sets})
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        _set_mode(**{self._name: self._saved.pop()})
+
+    def __call__(self, func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__():
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_Switch):
+    """Record no graph inside: op results are plain leaves. Per thread; also a decorator.
+
+    Use it for work that needs values but no gradients, such as evaluating a model or
+    updating its parameters.
+
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * x
+    >>> y.op, y.parents
+    ('', ())
+    """
+
+    _name = "grad_enabled"
+    _sets = False
+
+
+class detect_anomaly(_Switch):
+    """Raise ``FloatingPointError`` at the first op whose value or gradient is NaN or infinite.
+
+    The message names the op, its input values and the line of your code that made the node.
+    Per thread; slower than normal mode, so use it to find where a loss turns into nan.
+
+    >>> x = Value(float("inf"))
+    >>> with detect_anomaly():
+    ...     y = x - x
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: - produced nan from inputs (inf, inf) ...
+    """
+
+    _name = "anomaly"
+    _sets = True
+
+
+def _to_float(data: object) -> float:
+    if type(data) is float:
+        return data
+    if isinstance(data, (str, bytes, bytearray)) or data is None:
+        raise TypeError(
+            f"Value() needs a number, got {type(data).__name__} {data!r}; "
+            "convert it first, e.g. Value(float(text))"
+        )
+    if getattr(data, "ndim", 0) != 0 or not hasattr(data, "__float__"):
+        raise TypeError(
+            f"Value() holds one number, got {type(data).__name__}; "
+            "make one Value per element, e.g. [Value(x) for x in xs]"
+        )
+    return float(data)
+
+
+class Value:
+    """One number in a computation graph, with the gradient backprop gives it.
+
+    Args:
+        data: the number; ints, numpy scalars and anything with ``__float__`` become a float.
+        label: an optional name, shown by drawing and ``explain``.
+
+    >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
+    >>> c = a * b + a
+    >>> c.backward()
+    >>> c.data, a.grad, b.grad
+    (-4.0, -2.0, 2.0)
+    """
+
+    __slots__ = ("_g", "_op", "_prev", "data", "grad", "label")
+
+    data: float
+    grad: float
+    label: str
+    _prev: tuple[Value, ...]
+    _op: Op
+    # Scratch gradient for the backward pass in progress; 0.0 outside of it.
+    _g: float
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _to_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._prev = ()
+        self._op = ops.LEAF
+        self._g = 0.0
+
+    # --- what the graph shows -------------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """The operation that made this node: "+", "*", "tanh", ...; "" for a leaf."""
+        return self._op.name
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the operation that made this node; () for a leaf."""
+        return self._prev
+
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent) for each parent, in the order of ``parents``.
+
+        These are the factors the chain rule multiplies the upstream gradient by.
+
+        >>> x, y = Value(3.0), Value(4.0)
+        >>> (x * y).local_grads()
+        (4.0, 3.0)
+        """
+        local = self._op.local(self.data, *[p.data for p in self._prev])
+        return tuple(float(d) for d in local)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self._prev else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def item(self) -> float:
+        """The number this Value holds, as PyTorch's ``tensor.item()``.
+
+        >>> Value(1.5).item()
+        1.5
+        """
+        return self.data
+
+    def detach(self) -> Value:
+        """A new leaf with the same number: gradients do not flow through it.
+
+        >>> x = Value(3.0)
+        >>> y = x * x.detach()
+        >>> y.backward(); x.grad
+        3.0
+        """
+        return Value(self.data, self.label)
+
+    # --- building nodes -------------------------------------------------------------------
+
+    def _apply(self, op: Op, *others: Value) -> Value:
+        """Make the node ``op(self, *others)``. The one place where nodes are made."""
+        args = (self, *others)
+        data = op.forward(*[a.data for a in args])
+        return _make(data, args, op)
+
+    # --- arithmetic -----------------------------------------------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else self._apply(ops.ADD, o)
+
+    def __radd__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else o._apply(ops.ADD, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else self._apply(ops.SUB, o)
+
+    def __rsub__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else o._apply(ops.SUB, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else self._apply(ops.MUL, o)
+
+    def __rmul__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else o._apply(ops.MUL, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else self._apply(ops.DIV, o)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else o._apply(ops.DIV, self)
+
+    def __pow__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return self._apply(ops.POW, other)
+        o = _lift(other)
+        return NotImplemented if o is None else self._apply(ops.POW_CONST, o)
+
+    def __rpow__(self, other: Operand) -> Value:
+        o = _lift(other)
+        return NotImplemented if o is None else o._apply(ops.POW, self)
+
+    def __neg__(self) -> Value:
+        return self._apply(ops.NEG)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return self._apply(ops.ABS)
+
+    # --- functions ------------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e ** self. Raises OverflowError above about 709.78 rather than giving inf.
+
+        >>> Value(0.0).exp().data
+        1.0
+        """
+        return self._apply(ops.EXP)
+
+    def log(self) -> Value:
+        """The natural logarithm; ValueError for a non-positive value.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
+        return self._apply(ops.LOG)
+
+    def sqrt(self) -> Value:
+        """The square root; ValueError for a negative value.
+
+        >>> Value(9.0).sqrt().data
+        3.0
+        """
+        return self._apply(ops.SQRT)
+
+    def tanh(self) -> Value:
+        """The hyperbolic tangent, in (-1, 1); never overflows.
+
+        >>> Value(0.0).tanh().data
+        0.0
+        """
+        return self._apply(ops.TANH)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + exp(-self)), in (0, 1); never overflows.
+
+        >>> Value(0.0).sigmoid().data
+        0.5
+        """
+        return self._apply(ops.SIGMOID)
+
+    def relu(self) -> Value:
+        """max(0, self); its derivative at 0 is taken as 0, as PyTorch does.
+
+        >>> Value(-2.0).relu().data, Value(2.0).relu().data
+        (0.0, 2.0)
+        """
+        return self._apply(ops.RELU)
+
+    def sin(self) -> Value:
+        """The sine (radians).
+
+        >>> Value(0.0).sin().data
+        0.0
+        """
+        return self._apply(ops.SIN)
+
+    def cos(self) -> Value:
+        """The cosine (radians).
+
+        >>> Value(0.0).cos().data
+        1.0
+        """
+        return self._apply(ops.COS)
+
+    # --- gradients ------------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Backprop from this node: add d(self)/d(node) to ``.grad`` of every node it reaches.
+
+        The seed is 1.0 (d self / d self). Gradients are *added*, so calling ``backward()``
+        twice doubles them, and a model's parameters must be reset between training steps
+        (``zero_grad()`` here, or ``model.zero_grad()`` in ``nn``).
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward(); x.grad
+        6.0
+        >>> y.backward(); x.grad
+        12.0
+        """
+        order = _backprop(self, 1.0)
+        for node in order:
+            node.grad += node._g
+            node._g = 0.0
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0.0 on this node and every node it was computed from.
+
+        >>> x = Value(3.0); y = x * x; y.backward()
+        >>> y.zero_grad(); x.grad
+        0.0
+        """
+        for node in topo_sort(self):
+            node.grad = 0.0
+
+
+def _lift(x: object) -> Value | None:
+    """A Value for an operand: itself, or a new leaf for a plain number; None if not a number."""
+    if isinstance(x, Value):
+        return x
+    if type(x) is float or type(x) is int:
+        return _make(float(x), (), ops.LEAF)
+    try:
+        return Value(x)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+_new = object.__new__
+
+
+def _make(data: float, parents: tuple[Value, ...], op: Op) -> Value:
+    """A new node. Inside ``no_grad`` it is a leaf; inside ``detect_anomaly`` it is checked."""
+    v: Value = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._g = 0.0
+    if _mode.plain or not parents:
+        v._prev = parents
+        v._op = op
+        return v
+    if not _mode.grad_enabled:
+        v._prev = ()
+        v._op = ops.LEAF
+        return v
+    return _make_traced(data, parents, op)
+
+
+# --- anomaly mode -------------------------------------------------------------------------
+
+
+class _TracedValue(Value):
+    """A node made inside ``detect_anomaly``: it remembers the line of code that made it."""
+
+    __slots__ = ("site",)
+    site: str
+
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+def _user_site() -> str:
+    """'file:line: code' of the innermost frame outside the autograd package."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return "<unknown>"
+    filename, lineno = frame.f_code.co_filename, frame.f_lineno
+    code = linecache.getline(filename, lineno).strip()
+    return f"{filename}:{lineno}: {code}" if code else f"{filename}:{lineno}"
+
+
+def _make_traced(data: float, parents: tuple[Value, ...], op: Op) -> Value:
+    site = _user_site()
+    if not math.isfinite(data):
+        inputs = ", ".join(repr(p.data) for p in parents)
+        raise FloatingPointError(
+            f"{op.name} produced {data!r} from inputs ({inputs}) at {site}. "
+            "Check the inputs of this op; a smaller learning rate often helps."
+        )
+    v: _TracedValue = _new(_TracedValue)
+    v.data, v.grad, v.label, v._g = data, 0.0, "", 0.0
+    v._prev, v._op, v.site = parents, op, site
+    return v
+
+
+def _checked_backward(node: Value, g: float) -> None:
+    """The chain rule for one node, raising at the first gradient that is NaN or infinite."""
+    local = node._op.local(node.data, *[p.data for p in node._prev])
+    for parent, d in zip(node._prev, local):
+        contribution = g * d
+        if not math.isfinite(contribution):
+            inputs = ", ".join(repr(p.data) for p in node._prev)
+            site = getattr(node, "site", "a line outside detect_anomaly()")
+            raise FloatingPointError(
+                f"the backward pass of {node.op} produced a gradient of {contribution!r} "
+                f"(upstream {g!r} x local derivative {d!r}) for inputs ({inputs}); "
+                f"the node was made at {site}"
+            )
+        parent._g += contribution
+
+
+# --- the graph walk -----------------------------------------------------------------------
+
+
+def topo_sort(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each after its parents, ``root`` last.
+
+    Backprop visits this list in reverse. The walk uses an explicit stack, so graph depth
+    is limited by memory only, not by Python's recursion limit.
+
+    >>> x = Value(1.0, "x"); y = (x * 2.0).tanh()
+    >>> [n.op or n.label or n.data for n in topo_sort(y)]
+    ['x', 2.0, '*', 'tanh']
+    """
+    order: list[Value] = []
+    seen = {root}
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        # Reversed, so parents come out of the stack in their own order.
+        for parent in reversed(node._prev):
+            if parent not in seen:
+                seen.add(parent)
+                if parent._prev:
+                    stack.append((parent, False))
+                else:
+                    stack.append((parent, True))  # a leaf: nothing to expand
+    return order
+
+
+def _backprop(root: Value, seed: float) -> list[Value]:
+    """Run the chain rule from ``root``, leaving d root/d node in each node's ``_g``.
+
+    Returns the nodes reached; the caller moves ``_g`` where it belongs and resets it.
+    The cyclic garbage collector is paused meanwhile: the graph holds no cycles, and the
+    sort's allocations would otherwise trigger many pointless collections.
+    """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    order = topo_sort(root)
+    try:
+        root._g = seed
+        if _mode.anomaly:
+            for node in reversed(order):
+                if node._prev:
+                    _checked_backward(node, node._g)
+        else:
+            for node in reversed(order):
+                if node._prev:
+                    node._op.backward(node, node._g)
+    except BaseException:
+        for node in order:
+            node._g = 0.0
+        raise
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return order
+
+
+# --- n-ary nodes --------------------------------------------------------------------------
+
+
+def dot(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None = None) -> Value:
+    """``w . x + bias`` as one node with ``2n (+1)`` parents: a neuron in a single node.
+
+    Numbers in ``xs`` become leaves. The backward pass is the same as for the chain of
+    ``*`` and ``+`` nodes it replaces, but the graph is ``2n`` times smaller.
+
+    >>> w = [Value(1.0), Value(2.0)]
+    >>> y = dot(w, [3.0, 4.0], Value(0.5))
+    >>> y.data, y.op
+    (11.5, 'dot')
+    >>> y.backward(); [wi.grad for wi in w]
+    [3.0, 4.0]
+    """
+    if len(ws) != len(xs):
+        raise ValueError(f"dot() needs as many weights as inputs, got {len(ws)} and {len(xs)}")
+    xv = [x if isinstance(x, Value) else _lift_strict(x, "dot") for x in xs]
+    args = (*ws, *xv) if bias is None else (*ws, *xv, bias)
+    for a in args:
+        if not isinstance(a, Value):
+            raise TypeError(f"dot() weights and bias must be Values, got {type(a).__name__}")
+    return _make(ops.DOT.forward(*[a.data for a in args]), args, ops.DOT)
+
+
+def vsum(values: Iterable[Value | float]) -> Value:
+    """The sum of many Values as one node (``sum`` in pictures), not a chain of ``+``.
+
+    >>> xs = [Value(1.0), Value(2.0), Value(3.0)]
+    >>> s = vsum(xs)
+    >>> s.data, len(s.parents)
+    (6.0, 3)
+    """
+    args = tuple(v if isinstance(v, Value) else _lift_strict(v, "vsum") for v in values)
+    if not args:
+        return Value(0.0)
+    return _make(ops.SUM.forward(*[a.data for a in args]), args, ops.SUM)
+
+
+def _lift_strict(x: object, where: str) -> Value:
+    v = _lift(x)
+    if v is None:
+        raise TypeError(f"{where}() needs numbers or Values, got {type(x).__name__} {x!r}")
+    return v
+
+
+# --- gradients as values ------------------------------------------------------------------
+
+
+def grad(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Value]:
+    """The gradients of ``output`` with respect to each of ``inputs``, leaving ``.grad`` alone.
+
+    With ``create_graph=True`` the gradients are themselves nodes of the graph, so they can
+    be differentiated again: second, third, ... derivatives. An input that ``output`` does
+    not depend on gets 0.0.
+
+    >>> x = Value(3.0)
+    >>> y = x ** 3
+    >>> (dy,) = grad(y, [x], create_graph=True)
+    >>> (d2y,) = grad(dy, [x], create_graph=True)
+    >>> (d3y,) = grad(d2y, [x])
+    >>> dy.data, d2y.data, d3y.data
+    (27.0, 18.0, 6.0)
+    """
+    if not create_graph:
+        order = _backprop(output, 1.0)
+        found = {id(x): x._g for x in inputs}
+        for node in order:
+            node._g = 0.0
+        return [Value(found[id(x)]) for x in inputs]
+
+    grads: dict[Value, Value] = {output: Value(1.0)}
+    for node in reversed(topo_sort(output)):
+        g = grads.get(node)
+        if g is None or not node._prev:
+            continue
+        for parent, d in zip(node._prev, node._op.local(node, *node._prev)):
+            contribution = _times(g, d)
+            if contribution is not None:
+                old = grads.get(parent)
+                grads[parent] = contribution if old is None else old + contribution
+    return [_or_zero(grads.get(x)) for x in inputs]
+
+
+def _or_zero(g: Value | None) -> Value:
+    return Value(0.0) if g is None else g
+
+
+def _times(g: Value, d: Value | float) -> Value | None:
+    """g * d without needless nodes for the constant factors 1, -1 and 0."""
+    if isinstance(d, Value):
+        return g * d
+    if d == 1.0:
+        return g
+    if d == -1.0:
+        return -g
+    if d == 0.0:
+        return None
+    return g * d
