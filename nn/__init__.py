@@ -4,4 +4,15 @@ The path a network learns by: predict, measure the error (the loss), follow the 
 (``backward()``), update the parameters (an optimizer's ``step()``), repeat (``fit``).
 """
 
-__all__: list[str] = []
+from nn.module import MLP, Layer, Module, Neuron
+from nn.serialize import SerializationError, load, save
+
+__all__: list[str] = [
+    "MLP",
+    "Layer",
+    "Module",
+    "Neuron",
+    "SerializationError",
+    "load",
+    "save",
+]
