@@ -23,12 +23,26 @@ from autograd.engine import (
     topo_sort,
     vsum,
 )
+from autograd.gradcheck import (
+    GradcheckEntry,
+    GradcheckError,
+    GradcheckReport,
+    NonSmoothWarning,
+    gradcheck,
+    gradgradcheck,
+)
 
 __all__ = [
+    "GradcheckEntry",
+    "GradcheckError",
+    "GradcheckReport",
+    "NonSmoothWarning",
     "Value",
     "detect_anomaly",
     "dot",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
