@@ -1,0 +1,337 @@
+"""Turn a formula typed as text, such as ``"tanh(x*w + b)"``, into a graph of Values.
+
+This is what ``python -m autograd`` uses to draw and check expressions from the command line.
+The text is parsed with Python's :mod:`ast` module and then checked against a small allow-list:
+numbers, variable names, ``+ - * / **``, unary ``-`` and ``+``, parentheses, and one-argument
+calls of the engine's functions (:data:`FUNCTIONS`). Nothing is ever handed to ``eval``: any
+other piece of Python (attribute access, subscripts, keywords, lambdas, strings, ...) is
+rejected with an :class:`ExpressionError` that names it.
+
+The checked tree is flattened into a postfix program, the way a pocket calculator with a
+stack works: ``tanh(x*w + b)`` becomes ``x w * b + tanh``. Evaluating runs that program in a
+loop, so even the deepest expression Python can parse is evaluated without recursion.
+
+Sub-expressions made only of numbers, such as ``1/2`` in ``x ** (1/2)``, are folded into one
+number when parsing, the way Python folds constants. They are constants, not inputs, so no
+gradient flows into them, and an exponent stays a plain number (``x ** -2`` has the
+derivative ``-2 * x ** -3`` even for negative ``x``).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping
+
+from autograd.engine import Value, no_grad
+
+__all__ = ["FUNCTIONS", "Expression", "ExpressionError", "parse"]
+
+Operand = Value | float
+
+#: The functions an expression may call, each with exactly one argument.
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "abs": operator.abs,
+    "cos": Value.cos,
+    "exp": Value.exp,
+    "log": Value.log,
+    "relu": Value.relu,
+    "sigmoid": Value.sigmoid,
+    "sin": Value.sin,
+    "sqrt": Value.sqrt,
+    "tanh": Value.tanh,
+}
+
+_BINARY: dict[type[ast.operator], tuple[str, Callable[[Operand, Operand], Operand]]] = {
+    ast.Add: ("+", operator.add),
+    ast.Sub: ("-", operator.sub),
+    ast.Mult: ("*", operator.mul),
+    ast.Div: ("/", operator.truediv),
+    ast.Pow: ("**", operator.pow),
+}
+_BINARY_BY_SYMBOL = dict(_BINARY.values())
+
+# Names for the Python syntax we refuse, so the error says what the user wrote.
+_REFUSED: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscript",
+    ast.Lambda: "lambda",
+    ast.Compare: "comparison",
+    ast.BoolOp: "'and'/'or'",
+    ast.IfExp: "conditional expression",
+    ast.NamedExpr: "assignment expression",
+    ast.Tuple: "tuple",
+    ast.List: "list",
+    ast.Dict: "dict",
+    ast.Set: "set",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "generator expression",
+    ast.JoinedStr: "f-string",
+    ast.Starred: "starred expression",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slice",
+}
+_OPERATOR_HINTS: dict[type[ast.AST], str] = {
+    ast.BitXor: " (for a power write **)",
+    ast.FloorDiv: " (write / for division)",
+    ast.Not: " (logic is not supported)",
+}
+
+_ALLOWED = "numbers, variables, + - * / **, parentheses and the functions " + ", ".join(FUNCTIONS)
+
+# One postfix instruction: ("num", 2.0), ("var", "x"), ("neg", ""), ("call", "tanh"),
+# or ("bin", "+").
+_Instruction = tuple[str, float | str]
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be parsed, or bindings that do not fit it."""
+
+
+class Expression:
+    """A parsed expression: call :meth:`evaluate` to build its graph of Values.
+
+    >>> e = parse("x*y + 1")
+    >>> e.variables
+    ('x', 'y')
+    >>> e.evaluate({"x": 2.0, "y": 3.0}).data
+    7.0
+    """
+
+    __slots__ = ("_program", "text", "variables")
+
+    def __init__(self, text: str, program: tuple[_Instruction, ...]) -> None:
+        self.text = text
+        self._program = program
+        names = (str(arg) for kind, arg in program if kind == "var")
+        #: The variable names, in order of first appearance in the text.
+        self.variables: tuple[str, ...] = tuple(dict.fromkeys(names))
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def postfix(self) -> str:
+        """The program the expression runs, written in postfix (calculator) order.
+
+        >>> parse("tanh(x*w + b)").postfix()
+        'x w * b + tanh'
+        """
+        words = []
+        for kind, arg in self._program:
+            words.append("neg" if kind == "neg" else repr(arg) if kind == "num" else str(arg))
+        return " ".join(words)
+
+    def evaluate(self, bindings: Mapping[str, Value | float]) -> Value:
+        """Build the graph for these variable values and return its output node.
+
+        ``bindings`` maps every variable name to a number, which becomes a leaf Value labelled
+        with the name, or to a Value, which is used as it is (keep it to read its ``.grad``
+        after ``backward()``). A variable used twice is one node used twice.
+
+        >>> x = Value(3.0, label="x")
+        >>> y = parse("x*x + 2*x").evaluate({"x": x})
+        >>> y.backward()
+        >>> (y.data, x.grad)
+        (15.0, 8.0)
+        """
+        leaves = self._leaves(bindings)
+        stack: list[Operand] = []
+        for kind, arg in self._program:
+            if kind == "num":
+                stack.append(float(arg))
+            elif kind == "var":
+                stack.append(leaves[str(arg)])
+            elif kind == "neg":
+                stack.append(-stack.pop())
+            elif kind == "call":
+                # Calls of plain numbers were folded while parsing: the operand is a Value.
+                operand = stack.pop()
+                assert isinstance(operand, Value)
+                stack.append(FUNCTIONS[str(arg)](operand))
+            else:
+                right, left = stack.pop(), stack.pop()
+                stack.append(_BINARY_BY_SYMBOL[str(arg)](left, right))
+        (result,) = stack
+        return result if isinstance(result, Value) else Value(result)
+
+    def __call__(self, *values: Value | float) -> Value:
+        """Evaluate with the variables given by position, in the order of :attr:`variables`.
+
+        This makes an expression a plain function of its inputs, as gradient checkers expect.
+
+        >>> parse("a - b")(5.0, 2.0).data
+        3.0
+        """
+        if len(values) != len(self.variables):
+            raise ExpressionError(
+                f"{self.text!r} takes {len(self.variables)} values "
+                f"({', '.join(self.variables) or 'none'}), got {len(values)}"
+            )
+        return self.evaluate(dict(zip(self.variables, values)))
+
+    def _leaves(self, bindings: Mapping[str, Value | float]) -> dict[str, Value]:
+        missing = [name for name in self.variables if name not in bindings]
+        if missing:
+            example = " ".join(f"{name}=1.0" for name in missing)
+            raise ExpressionError(
+                f"no value for variable {', '.join(missing)} in {self.text!r}; "
+                f"give one, e.g. {example}"
+            )
+        unknown = [name for name in bindings if name not in self.variables]
+        if unknown:
+            raise ExpressionError(
+                f"unknown variable {', '.join(unknown)}: {self.text!r} uses "
+                f"{', '.join(self.variables) or 'no variables'}"
+            )
+        leaves = {}
+        for name in self.variables:
+            value = bindings[name]
+            leaves[name] = value if isinstance(value, Value) else Value(value, label=name)
+        return leaves
+
+
+def parse(text: str) -> Expression:
+    """Parse an expression such as ``"tanh(x*w + b)"``; raise ExpressionError if it is not one.
+
+    >>> parse("2 * sigmoid(z) - 1").variables
+    ('z',)
+    >>> parse("x.real")
+    Traceback (most recent call last):
+    ...
+    autograd.expr.ExpressionError: attribute access is not allowed: 'x.real'; ...
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes the expression as a str, got {type(text).__name__}")
+    source = text.strip()
+    if not source:
+        raise ExpressionError("empty expression; write a formula such as 'tanh(x*w + b)'")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        where = f" at column {error.offset}" if error.offset else ""
+        raise ExpressionError(f"cannot parse {source!r}: {error.msg}{where}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(
+            f"expression is nested too deeply to parse: {source[:40]!r}...; simplify it"
+        ) from None
+    return Expression(source, _compile(tree.body, source))
+
+
+def _compile(root: ast.expr, source: str) -> tuple[_Instruction, ...]:
+    """Check the tree against the allow-list and flatten it into postfix instructions."""
+    program: list[_Instruction] = []
+    # Post-order walk with an explicit stack: a node is emitted after its operands.
+    todo: list[tuple[ast.expr, bool]] = [(root, False)]
+    while todo:
+        node, operands_done = todo.pop()
+        if operands_done:
+            _emit(node, program)
+            continue
+        operands = _check(node, source)
+        todo.append((node, True))
+        todo.extend((operand, False) for operand in reversed(operands))
+    return tuple(program)
+
+
+def _check(node: ast.expr, source: str) -> list[ast.expr]:
+    """Refuse anything outside the allow-list; return the node's operands, left to right."""
+    piece = ast.get_source_segment(source, node) or type(node).__name__
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            kind = "string " if isinstance(node.value, (str, bytes)) else ""
+            raise _refuse(f"{kind}{piece!r} is not a number", piece, source)
+        try:
+            number = float(node.value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise _refuse(f"number {piece[:30]!r} is too large for a float", piece, source)
+        return []
+    if isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise _refuse(f"{node.id!r} is a function; call it, e.g. {node.id}(x)", piece, source)
+        return []
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise _refuse(_bad_operator(node.op, piece), piece, source)
+        return [node.operand]
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise _refuse(_bad_operator(node.op, piece), piece, source)
+        return [node.left, node.right]
+    if isinstance(node, ast.Call):
+        return [_check_call(node, piece, source)]
+    what = _REFUSED.get(type(node), type(node).__name__)
+    raise _refuse(f"{what} is not allowed: {piece!r}", piece, source)
+
+
+def _check_call(node: ast.Call, piece: str, source: str) -> ast.expr:
+    if not isinstance(node.func, ast.Name):
+        raise _refuse(f"only the engine's functions can be called, not {piece!r}", piece, source)
+    name = node.func.id
+    if name not in FUNCTIONS:
+        raise _refuse(f"unknown function {name!r} in {piece!r}", piece, source)
+    if node.keywords:
+        raise _refuse(f"keyword arguments are not allowed: {piece!r}", piece, source)
+    if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        raise _refuse(f"{name}() takes exactly one argument, got {piece!r}", piece, source)
+    return node.args[0]
+
+
+def _bad_operator(op: ast.AST, piece: str) -> str:
+    symbol = {
+        ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitXor: "^", ast.BitAnd: "&",
+        ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>", ast.Invert: "~", ast.Not: "not",
+    }.get(type(op), type(op).__name__)  # fmt: skip
+    hint = _OPERATOR_HINTS.get(type(op), "")
+    return f"operator {symbol} is not allowed: {piece!r}{hint}"
+
+
+def _refuse(message: str, piece: str, source: str) -> ExpressionError:
+    where = "" if piece == source else f" in {source!r}"
+    return ExpressionError(f"{message}{where}; an expression may use only {_ALLOWED}")
+
+
+def _emit(node: ast.expr, program: list[_Instruction]) -> None:
+    """Append the instruction for a node whose operands are already in the program.
+
+    An operation whose operands are all numbers is computed now (constant folding), with the
+    engine's own rules, so ``1/0`` fails with the engine's message.
+    """
+    if isinstance(node, ast.Constant):
+        assert isinstance(node.value, (int, float))
+        program.append(("num", float(node.value)))
+    elif isinstance(node, ast.Name):
+        program.append(("var", node.id))
+    elif isinstance(node, ast.UnaryOp):
+        if isinstance(node.op, ast.USub):
+            _push_op(program, ("neg", ""), 1, lambda a: -a)
+    elif isinstance(node, ast.BinOp):
+        symbol, function = _BINARY[type(node.op)]
+        _push_op(program, ("bin", symbol), 2, function)
+    else:
+        assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        name = node.func.id
+        _push_op(program, ("call", name), 1, lambda a: FUNCTIONS[name](a))
+
+
+def _push_op(
+    program: list[_Instruction], op: _Instruction, arity: int, function: Callable[..., Operand]
+) -> None:
+    operands = program[-arity:]
+    if all(kind == "num" for kind, _ in operands):
+        with no_grad():
+            first, *rest = (float(arg) for _, arg in operands)
+            value = float(function(Value(first), *rest))
+        del program[-arity:]
+        program.append(("num", value))
+    else:
+        program.append(op)
