@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import linecache
 import math
+import operator
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -170,15 +171,13 @@ class Value:
     (-4.0, -2.0, 2.0)
     """
 
-    __slots__ = ("_g", "_op", "_prev", "data", "grad", "label")
+    __slots__ = ("_op", "_prev", "data", "grad", "label")
 
     data: float
     grad: float
     label: str
     _prev: tuple[Value, ...]
     _op: Op
-    # Scratch gradient for the backward pass in progress; 0.0 outside of it.
-    _g: float
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _to_float(data)
@@ -186,7 +185,6 @@ class Value:
         self.label = label
         self._prev = ()
         self._op = ops.LEAF
-        self._g = 0.0
 
     # --- what the graph shows -------------------------------------------------------------
 
@@ -240,11 +238,11 @@ class Value:
 
     # --- building nodes -------------------------------------------------------------------
 
-    def _apply(self, op: Op, *others: Value) -> Value:
-        """Make the node ``op(self, *others)``. The one place where nodes are made."""
-        args = (self, *others)
-        data = op.forward(*[a.data for a in args])
-        return _make(data, args, op)
+    def _apply(self, op: Op, other: Value | None = None) -> Value:
+        """Make the node ``op(self)`` or ``op(self, other)``: forward value, parents, op."""
+        if other is None:
+            return _make(op.forward(self.data), (self,), op)
+        return _make(op.forward(self.data, other.data), (self, other), op)
 
     # --- arithmetic -----------------------------------------------------------------------
 
@@ -381,10 +379,7 @@ class Value:
         >>> y.backward(); x.grad
         12.0
         """
-        order = _backprop(self, 1.0)
-        for node in order:
-            node.grad += node._g
-            node._g = 0.0
+        _backprop(self)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0.0 on this node and every node it was computed from.
@@ -418,7 +413,6 @@ def _make(data: float, parents: tuple[Value, ...], op: Op) -> Value:
     v.data = data
     v.grad = 0.0
     v.label = ""
-    v._g = 0.0
     if _mode.plain or not parents:
         v._prev = parents
         v._op = op
@@ -438,6 +432,10 @@ class _TracedValue(Value):
 
     __slots__ = ("site",)
     site: str
+
+
+_NODE_TYPES = frozenset({Value, _TracedValue})
+_DATA = operator.attrgetter("data")
 
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
@@ -464,7 +462,7 @@ def _make_traced(data: float, parents: tuple[Value, ...], op: Op) -> Value:
             "Check the inputs of this op; a smaller learning rate often helps."
         )
     v: _TracedValue = _new(_TracedValue)
-    v.data, v.grad, v.label, v._g = data, 0.0, "", 0.0
+    v.data, v.grad, v.label = data, 0.0, ""
     v._prev, v._op, v.site = parents, op, site
     return v
 
@@ -482,70 +480,108 @@ def _checked_backward(node: Value, g: float) -> None:
                 f"(upstream {g!r} x local derivative {d!r}) for inputs ({inputs}); "
                 f"the node was made at {site}"
             )
-        parent._g += contribution
+        parent.grad += contribution
 
 
 # --- the graph walk -----------------------------------------------------------------------
 
 
-def topo_sort(root: Value) -> list[Value]:
-    """Every node ``root`` depends on, each after its parents, ``root`` last.
+def _interior(root: Value) -> list[Value]:
+    """The nodes ``root`` depends on that were made by an op, each after its parents.
 
-    Backprop visits this list in reverse. The walk uses an explicit stack, so graph depth
-    is limited by memory only, not by Python's recursion limit.
-
-    >>> x = Value(1.0, "x"); y = (x * 2.0).tanh()
-    >>> [n.op or n.label or n.data for n in topo_sort(y)]
-    ['x', 2.0, '*', 'tanh']
+    Leaves are left out: backprop has nothing to do at a leaf, and a network's leaves (its
+    weights) are the parents of very many nodes, so skipping them saves most of the walk.
+    The walk uses an explicit stack, so depth is limited by memory, not by the recursion limit.
     """
+    if not root._prev:
+        return []
     order: list[Value] = []
-    seen = {root}
+    seen: set[Value] = set()
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
-            continue
-        stack.append((node, True))
-        # Reversed, so parents come out of the stack in their own order.
-        for parent in reversed(node._prev):
-            if parent not in seen:
-                seen.add(parent)
-                if parent._prev:
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))  # comes off the stack after all of its parents
+            # Reversed, so parents are expanded in their own order.
+            for parent in reversed(node._prev):
+                if parent._prev and parent not in seen:
                     stack.append((parent, False))
-                else:
-                    stack.append((parent, True))  # a leaf: nothing to expand
     return order
 
 
-def _backprop(root: Value, seed: float) -> list[Value]:
-    """Run the chain rule from ``root``, leaving d root/d node in each node's ``_g``.
+def topo_sort(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each after its parents, ``root`` last.
 
-    Returns the nodes reached; the caller moves ``_g`` where it belongs and resets it.
+    Backprop visits this list in reverse.
+
+    >>> x = Value(1.0, "x"); y = (x * 2.0).tanh()
+    >>> [n.op or n.label or n.data for n in topo_sort(y)]
+    ['x', 2.0, '*', 'tanh']
+    """
+    if not root._prev:
+        return [root]
+    order: list[Value] = []
+    seen: set[Value] = set()
+    for node in _interior(root):
+        for parent in node._prev:
+            if not parent._prev and parent not in seen:
+                seen.add(parent)
+                order.append(parent)
+        order.append(node)
+    return order
+
+
+def _backprop(root: Value) -> None:
+    """Add d root / d node to ``.grad`` of every node ``root`` depends on.
+
+    Leaves simply accumulate. An interior node's ``.grad`` is set aside first and added back
+    at the end, so that what flows backwards from it is this pass's gradient alone (a second
+    ``backward()`` then doubles every grad instead of compounding the first).
     The cyclic garbage collector is paused meanwhile: the graph holds no cycles, and the
     sort's allocations would otherwise trigger many pointless collections.
     """
+    if _mode.anomaly:
+        _backprop_checked(root)
+        return
     gc_was_enabled = gc.isenabled()
     gc.disable()
-    order = topo_sort(root)
     try:
-        root._g = seed
-        if _mode.anomaly:
-            for node in reversed(order):
-                if node._prev:
-                    _checked_backward(node, node._g)
-        else:
-            for node in reversed(order):
-                if node._prev:
-                    node._op.backward(node, node._g)
-    except BaseException:
-        for node in order:
-            node._g = 0.0
-        raise
+        interior = _interior(root)
+        saved = [node.grad for node in interior]
+        for node in interior:
+            node.grad = 0.0
+        root.grad += 1.0
+        for node in reversed(interior):
+            node._op.backward(node, node.grad)
+        for node, old in zip(interior, saved):
+            node.grad += old
     finally:
         if gc_was_enabled:
             gc.enable()
-    return order
+
+
+def _backprop_checked(root: Value) -> None:
+    """``_backprop`` for anomaly mode: every gradient checked; on failure no grad changes."""
+    order = topo_sort(root)
+    saved = [node.grad for node in order]
+    try:
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+        root.grad += 1.0
+        for node in reversed(order):
+            if node._prev:
+                _checked_backward(node, node.grad)
+    except BaseException:
+        for node, old in zip(order, saved):
+            node.grad = old
+        raise
+    for node, old in zip(order, saved):
+        if node._prev:
+            node.grad += old
 
 
 # --- n-ary nodes --------------------------------------------------------------------------
@@ -566,12 +602,18 @@ def dot(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None = N
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot() needs as many weights as inputs, got {len(ws)} and {len(xs)}")
-    xv = [x if isinstance(x, Value) else _lift_strict(x, "dot") for x in xs]
-    args = (*ws, *xv) if bias is None else (*ws, *xv, bias)
-    for a in args:
-        if not isinstance(a, Value):
-            raise TypeError(f"dot() weights and bias must be Values, got {type(a).__name__}")
-    return _make(ops.DOT.forward(*[a.data for a in args]), args, ops.DOT)
+    args = (*ws, *xs) if bias is None else (*ws, *xs, bias)
+    # One pass in C over the types; the slow path only runs when inputs need converting.
+    if not _NODE_TYPES.issuperset(map(type, args)):
+        xs = [x if isinstance(x, Value) else _lift_strict(x, "dot") for x in xs]
+        args = (*ws, *xs) if bias is None else (*ws, *xs, bias)
+        for a in args:
+            if not isinstance(a, Value):
+                raise TypeError(f"dot() weights and bias must be Values, got {type(a).__name__}")
+    data: float = sum(map(operator.mul, map(_DATA, ws), map(_DATA, xs)), 0.0)
+    if bias is not None:
+        data += bias.data
+    return _make(data, args, ops.DOT)  # type: ignore[arg-type]  # all Values, checked above
 
 
 def vsum(values: Iterable[Value | float]) -> Value:
@@ -614,11 +656,18 @@ def grad(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) 
     (27.0, 18.0, 6.0)
     """
     if not create_graph:
-        order = _backprop(output, 1.0)
-        found = {id(x): x._g for x in inputs}
-        for node in order:
-            node._g = 0.0
-        return [Value(found[id(x)]) for x in inputs]
+        # Run an ordinary backward pass on zeroed grads, read the answers, put everything back.
+        order = topo_sort(output)
+        saved = [node.grad for node in order]
+        try:
+            for node in order:
+                node.grad = 0.0
+            _backprop(output)
+            reached = set(order)
+            return [Value(x.grad if x in reached else 0.0) for x in inputs]
+        finally:
+            for node, old in zip(order, saved):
+                node.grad = old
 
     grads: dict[Value, Value] = {output: Value(1.0)}
     for node in reversed(topo_sort(output)):
@@ -628,8 +677,8 @@ def grad(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) 
         for parent, d in zip(node._prev, node._op.local(node, *node._prev)):
             contribution = _times(g, d)
             if contribution is not None:
-                old = grads.get(parent)
-                grads[parent] = contribution if old is None else old + contribution
+                before = grads.get(parent)
+                grads[parent] = contribution if before is None else before + contribution
     return [_or_zero(grads.get(x)) for x in inputs]
 
 

@@ -15,49 +15,49 @@ from autograd import ops
 
 def _add(node: Any, g: float) -> None:
     a, b = node._prev
-    a._g += g
-    b._g += g
+    a.grad += g
+    b.grad += g
 
 
 def _sub(node: Any, g: float) -> None:
     a, b = node._prev
-    a._g += g
-    b._g -= g
+    a.grad += g
+    b.grad -= g
 
 
 def _mul(node: Any, g: float) -> None:
     a, b = node._prev
-    a._g += g * b.data
-    b._g += g * a.data
+    a.grad += g * b.data
+    b.grad += g * a.data
 
 
 def _neg(node: Any, g: float) -> None:
-    node._prev[0]._g -= g
+    node._prev[0].grad -= g
 
 
 def _tanh(node: Any, g: float) -> None:
     t = node.data
-    node._prev[0]._g += g * (1.0 - t * t)
+    node._prev[0].grad += g * (1.0 - t * t)
 
 
 def _relu(node: Any, g: float) -> None:
     if node.data > 0.0:
-        node._prev[0]._g += g
+        node._prev[0].grad += g
 
 
 def _dot(node: Any, g: float) -> None:
     prev = node._prev
     n = len(prev) // 2
     for w, x in zip(prev[:n], prev[n : 2 * n]):
-        w._g += g * x.data
-        x._g += g * w.data
+        w.grad += g * x.data
+        x.grad += g * w.data
     if len(prev) & 1:
-        prev[-1]._g += g
+        prev[-1].grad += g
 
 
 def _sum(node: Any, g: float) -> None:
     for p in node._prev:
-        p._g += g
+        p.grad += g
 
 
 FAST = {

@@ -58,7 +58,7 @@ def _generic_backward(node: Any, g: float) -> None:
     prev = node._prev
     local = node._op.local(node.data, *[p.data for p in prev])
     for parent, d in zip(prev, local):
-        parent._g += g * d
+        parent.grad += g * d
 
 
 # Helpers that let one rule serve both floats and Values.
