@@ -1,0 +1,281 @@
+"""gradcheck and gradgradcheck: they pass correct gradients, catch wrong ones, and name them."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import (
+    GradcheckError,
+    GradcheckReport,
+    NonSmoothWarning,
+    Value,
+    gradcheck,
+    gradgradcheck,
+    no_grad,
+    ops,
+)
+
+away_from_zero = st.one_of(st.floats(-3.0, -0.1), st.floats(0.1, 3.0))
+
+
+@pytest.fixture
+def strict_smooth() -> Iterator[None]:
+    """Turn NonSmoothWarning into an error: the check must not cry kink in this test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonSmoothWarning)
+        yield
+
+
+# --- correct gradients pass -----------------------------------------------------------------
+
+
+SMOOTH: list[tuple[str, Callable[..., Value], list[float]]] = [
+    ("product and exp", lambda x, y: x * y + x.exp(), [0.7, -1.3]),
+    ("quotient", lambda x, y: x / y - y / x, [1.5, -2.5]),
+    ("powers", lambda x, y: x**y + 2**x + y**3, [1.2, 0.8]),
+    ("squashes", lambda x, y, z: (x * y).tanh() + z.sigmoid() * x.sin() - y.cos(),
+     [0.4, -0.9, 2.0]),
+    ("log sqrt", lambda x: x.log() * x.sqrt(), [2.0]),
+    ("dot and sum", lambda a, b, c: autograd.dot([a, b], [c, a], b) + autograd.vsum([a, c, c]),
+     [0.3, -1.1, 2.2]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "fn", "inputs"), SMOOTH, ids=[row[0] for row in SMOOTH])
+@pytest.mark.usefixtures("strict_smooth")
+def test_correct_gradients_pass(name: str, fn: Callable[..., Value], inputs: list[float]) -> None:
+    report = gradcheck(fn, inputs)
+    assert report, str(report)
+    assert [e.name for e in report.entries] == [f"x[{k}]" for k in range(len(inputs))]
+    assert [e.status for e in report.entries] == ["ok"] * len(inputs)
+    assert [e.value for e in report.entries] == inputs
+    for e in report.entries:
+        assert e.abs_err == abs(e.analytic - e.numeric)
+        assert e.abs_err <= 1e-5 + 1e-3 * abs(e.numeric)
+
+
+@pytest.mark.parametrize(("name", "fn", "inputs"), SMOOTH, ids=[row[0] for row in SMOOTH])
+@pytest.mark.usefixtures("strict_smooth")
+def test_correct_second_derivatives_pass(
+    name: str, fn: Callable[..., Value], inputs: list[float]
+) -> None:
+    report = gradgradcheck(fn, inputs)
+    assert report, str(report)
+    n = len(inputs)
+    assert [e.index for e in report.entries] == [(i, j) for i in range(n) for j in range(n)]
+
+
+def test_report_values_are_the_true_derivatives() -> None:
+    report = gradcheck(lambda x, y: x * x * y, [3.0, 2.0])
+    (dx, dy) = report.entries
+    assert dx.analytic == 12.0 and dy.analytic == 9.0
+    assert math.isclose(dx.numeric, 12.0, rel_tol=1e-8)
+    assert math.isclose(dy.numeric, 9.0, rel_tol=1e-8)
+    hessian = gradgradcheck(lambda x, y: x * x * y, [3.0, 2.0])
+    assert [e.analytic for e in hessian.entries] == [4.0, 6.0, 6.0, 0.0]
+    for e, want in zip(hessian.entries, [4.0, 6.0, 6.0, 0.0]):
+        assert math.isclose(e.numeric, want, abs_tol=1e-7)
+
+
+# --- wrong gradients fail, by name ----------------------------------------------------------
+
+
+def test_detached_factor_is_caught_and_named() -> None:
+    # x * x.data: backprop sees a constant factor 3, so it says 3; the truth is 2x = 6.
+    report = gradcheck(lambda x: x * x.data, [3.0])
+    assert not report
+    (entry,) = report.failures
+    assert entry.name == "x[0]" and entry.status == "FAIL"
+    assert entry.analytic == 3.0
+    assert math.isclose(entry.numeric, 6.0, rel_tol=1e-6)
+    assert math.isclose(entry.rel_err, 0.5, rel_tol=1e-6)
+    text = str(report)
+    assert "FAILED (1 of 1 entries)" in text
+    row = next(line for line in text.splitlines() if line.startswith("x[0]"))
+    assert row.split() == ["x[0]", "3", "3", f"{entry.numeric:.10g}", "3", "0.5", "FAIL"]
+
+
+def test_only_the_wrong_input_fails() -> None:
+    # d/dy of x * y.data + y * y is 2y by backprop but x + 2y truly; d/dx is right.
+    report = gradcheck(lambda x, y: x * y.data + y * y, [1.5, -0.5])
+    assert [e.status for e in report.entries] == ["ok", "FAIL"]
+    assert [e.name for e in report.failures] == ["x[1]"]
+    lines = str(report).splitlines()
+    assert lines[0].startswith("gradcheck FAILED (1 of 2 entries)")
+    header = ["input", "value", "analytic", "numeric", "abs", "err", "rel", "err", "status"]
+    assert lines[1].split() == header
+    assert lines[2].endswith("ok") and lines[3].endswith("FAIL")
+    assert len(lines) == 4
+
+
+@given(x=away_from_zero)
+def test_detached_factor_is_caught_everywhere(x: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonSmoothWarning)
+        report = gradcheck(lambda v: v * v.data, [x])
+    assert not report
+    assert report.entries[0].status == "FAIL"
+
+
+@given(x=st.floats(-3.0, 3.0))
+def test_smooth_functions_pass_everywhere(x: float) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonSmoothWarning)
+        assert gradcheck(lambda v: (v * 2.0).sin() * v.exp() + v * v * v, [x])
+        assert gradgradcheck(lambda v: (v * 2.0).sin() * v.exp() + v * v * v, [x])
+
+
+@pytest.mark.usefixtures("strict_smooth")
+def test_curvature_is_not_mistaken_for_a_kink() -> None:
+    # sin(3000x) bends so fast that the one-sided differences disagree, but the gap shrinks
+    # with the step as a smooth function's does: a wrong gradient here is a failure, not a kink.
+    assert gradcheck(lambda x: (x * 3000.0).sin() * x, [0.1])
+    report = gradcheck(lambda x: (x * 3000.0).sin() * x.data, [0.1])
+    assert [e.status for e in report.entries] == ["FAIL"]
+
+
+def test_raise_on_failure_raises_with_the_table() -> None:
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, y: x * y.data + y * y, [1.5, -0.5], raise_on_failure=True)
+    assert isinstance(info.value, AssertionError)
+    assert str(info.value) == str(info.value.report)
+    assert "x[1]" in str(info.value) and "FAIL" in str(info.value)
+    assert isinstance(info.value.report, GradcheckReport)
+    assert not info.value.report
+
+
+def test_raise_on_failure_is_silent_when_correct() -> None:
+    report = gradcheck(lambda x: x * x, [3.0], raise_on_failure=True)
+    assert report
+    assert gradgradcheck(lambda x: x * x * x, [3.0], raise_on_failure=True)
+
+
+def test_gradgradcheck_catches_a_detached_second_derivative() -> None:
+    report = gradgradcheck(lambda x: x * x.data, [3.0])
+    assert not report
+    (entry,) = report.entries
+    assert (entry.name, entry.analytic, entry.status) == ("x[0],x[0]", 0.0, "FAIL")
+    assert math.isclose(entry.numeric, 1.0, rel_tol=1e-6)  # d/dx of backprop's gradient x0
+    with pytest.raises(GradcheckError, match=r"gradgradcheck FAILED.*\n.*entry"):
+        gradgradcheck(lambda x: x * x.data, [3.0], raise_on_failure=True)
+
+
+def test_gradgradcheck_catches_a_rule_that_is_right_only_to_first_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A tanh rule computed from floats is right for backward() but cuts the graph under
+    # create_graph=True, so the second derivative comes out 0. Only gradgradcheck can see it.
+    monkeypatch.setattr(ops.TANH, "local", lambda out, a: (1.0 - float(out) ** 2,))
+    fn = lambda x, y: (x * y).tanh()  # noqa: E731
+    assert gradcheck(fn, [0.5, 0.8])
+    report = gradgradcheck(fn, [0.5, 0.8])
+    every = ["x[0],x[0]", "x[0],x[1]", "x[1],x[0]", "x[1],x[1]"]
+    assert [e.name for e in report.failures] == every
+
+
+# --- kinks warn instead of failing ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fn", "one_sided"),
+    [(lambda x: x.relu(), (0.0, 1.0)), (lambda x: abs(x), (-1.0, 1.0))],
+    ids=["relu", "abs"],
+)
+def test_a_kink_warns_instead_of_failing(
+    fn: Callable[[Value], Value], one_sided: tuple[float, float]
+) -> None:
+    with pytest.warns(NonSmoothWarning, match=r"x\[0\] at 0\.0") as caught:
+        report = gradcheck(fn, [0.0])
+    assert report
+    (entry,) = report.entries
+    assert entry.status == "kink" and entry.passed
+    assert entry.one_sided is not None
+    assert entry.one_sided == pytest.approx(one_sided, abs=1e-6)
+    assert len(caught) == 1 and caught[0].filename == __file__  # points at the caller
+
+
+def test_a_kink_only_excuses_its_own_input() -> None:
+    with pytest.warns(NonSmoothWarning) as caught:
+        report = gradcheck(lambda x, y: x.relu() * 2.0 + y * y.data, [0.0, 1.5])
+    assert [e.status for e in report.entries] == ["kink", "FAIL"]
+    assert len(caught) == 1 and "x[0]" in str(caught[0].message)
+
+
+def test_a_kink_near_the_input_warns_instead_of_failing() -> None:
+    # 1e-7 is within one step of relu's kink: the central difference straddles it.
+    with pytest.warns(NonSmoothWarning):
+        report = gradcheck(lambda x: x.relu(), [1e-7])
+    assert report and report.entries[0].status == "kink"
+
+
+def test_a_wrong_value_at_a_kink_still_fails() -> None:
+    # |x| + 2x has one-sided slopes 1 and 3 at 0; backprop's 0 (the 2x is detached) is not
+    # between them, so no rule for the kink could give it.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NonSmoothWarning)
+        report = gradcheck(lambda x: abs(x) + 2.0 * x.data, [0.0])
+    assert [e.status for e in report.entries] == ["FAIL"]
+
+
+def test_gradgradcheck_warns_at_a_kink_of_the_gradient() -> None:
+    # d/dx relu(x) * x is 2x for x > 0 and 0 below: the gradient has a kink at 0.
+    with pytest.warns(NonSmoothWarning, match=r"d fn / d x\[0\] is not smooth in x\[0\]"):
+        report = gradgradcheck(lambda x: x.relu() * x, [0.0])
+    assert report and report.entries[0].status == "kink"
+
+
+# --- bad calls -------------------------------------------------------------------------------
+
+
+def test_the_callers_values_keep_their_grads() -> None:
+    w = Value(2.0)
+    w.grad = 0.25
+    assert gradcheck(lambda x: x * w, [3.0])
+    assert gradgradcheck(lambda x: x * x * w, [3.0])
+    assert w.grad == 0.25
+
+
+def test_refuses_to_run_inside_no_grad() -> None:
+    with no_grad(), pytest.raises(RuntimeError, match=r"outside no_grad\(\)"):
+        gradcheck(lambda x: x * x, [1.0])
+    with no_grad(), pytest.raises(RuntimeError, match=r"outside no_grad\(\)"):
+        gradgradcheck(lambda x: x * x, [1.0])
+
+
+def test_fn_must_return_a_value() -> None:
+    with pytest.raises(TypeError, match="fn must return a Value, got float"):
+        gradcheck(lambda x: x.data * 2.0, [1.0])  # type: ignore[arg-type, return-value]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "error", "match"),
+    [
+        ("12", TypeError, "sequence of floats, got str"),
+        (3.0, TypeError, "sequence of floats, got float"),
+        ([math.nan], ValueError, r"x\[0\] is not finite: nan"),
+        ([1.0, math.inf], ValueError, r"x\[1\] is not finite: inf"),
+    ],
+)
+def test_bad_inputs_are_refused(inputs: object, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        gradcheck(lambda *xs: xs[0], inputs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-6, math.nan])
+def test_a_bad_step_is_refused(eps: float) -> None:
+    with pytest.raises(ValueError, match="eps must be a positive finite step"):
+        gradcheck(lambda x: x * x, [1.0], eps=eps)
+
+
+def test_tolerances_decide_the_verdict() -> None:
+    # The central difference of x**3 at 1 with a big step is 3 + eps**2: off by 1e-4.
+    assert not gradcheck(lambda x: x**3, [1.0], eps=1e-2, atol=1e-6, rtol=1e-6)
+    assert gradcheck(lambda x: x**3, [1.0], eps=1e-2, atol=2e-4, rtol=0.0)
+    assert gradcheck(lambda x: x**3, [1.0], eps=1e-2, atol=0.0, rtol=1e-4)
