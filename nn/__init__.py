@@ -4,15 +4,56 @@ The path a network learns by: predict, measure the error (the loss), follow the 
 (``backward()``), update the parameters (an optimizer's ``step()``), repeat (``fit``).
 """
 
+from nn.data import (
+    make_blobs,
+    make_circles,
+    make_linear,
+    make_moons,
+    make_spirals,
+    minibatches,
+    train_test_split,
+)
+from nn.losses import (
+    batch_loss,
+    binary_cross_entropy,
+    cross_entropy,
+    hinge_loss,
+    l2_penalty,
+    mse_loss,
+)
 from nn.module import MLP, Layer, Module, Neuron
+from nn.optim import SGD, Adam, CosineAnnealingLR, LinearLR, LRScheduler, Optimizer, StepLR
 from nn.serialize import SerializationError, load, save
+from nn.train import History, fit
 
 __all__: list[str] = [
     "MLP",
+    "SGD",
+    "Adam",
+    "CosineAnnealingLR",
+    "History",
+    "LRScheduler",
     "Layer",
+    "LinearLR",
     "Module",
     "Neuron",
+    "Optimizer",
     "SerializationError",
+    "StepLR",
+    "batch_loss",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "fit",
+    "hinge_loss",
+    "l2_penalty",
     "load",
+    "make_blobs",
+    "make_circles",
+    "make_linear",
+    "make_moons",
+    "make_spirals",
+    "minibatches",
+    "mse_loss",
     "save",
+    "train_test_split",
 ]
