@@ -12,6 +12,7 @@ A ``Value`` holds one float. Arithmetic on Values records a computation graph, a
 """
 
 from autograd import fast as _fast  # noqa: F401  (installs the fast backward rules)
+from autograd.draw import GraphvizNotFoundError, draw_dot
 from autograd.engine import (
     Value,
     detect_anomaly,
@@ -23,6 +24,7 @@ from autograd.engine import (
     topo_sort,
     vsum,
 )
+from autograd.explain import explain
 from autograd.gradcheck import (
     GradcheckEntry,
     GradcheckError,
@@ -36,10 +38,13 @@ __all__ = [
     "GradcheckEntry",
     "GradcheckError",
     "GradcheckReport",
+    "GraphvizNotFoundError",
     "NonSmoothWarning",
     "Value",
     "detect_anomaly",
     "dot",
+    "draw_dot",
+    "explain",
     "grad",
     "gradcheck",
     "gradgradcheck",
