@@ -390,11 +390,14 @@ def draw_dot(
         max_nodes=math.inf if max_nodes is None else max_nodes,
     )
 
+    if explanation is not None and explanation.root is not root:
+        raise ValueError("explanation is of another graph: pass explain(root) of this root")
     snapshot = None
     if step is not None:
         explanation = explain(root) if explanation is None else explanation
         snapshot = explanation.after(step)
 
+    sideways = rankdir in ("LR", "RL")
     cls = _digraph_class()
     graph = cls(
         format=format,
@@ -412,7 +415,7 @@ def draw_dot(
         path = module.get(node, "")
         where = subgraphs.get(path, graph)
         label = _relative(node.label, path)
-        _add_value(where, ids[node], node, label, snapshot, color_by_grad, is_focus=node is focus)
+        _add_value(where, ids[node], node, label, snapshot, color_by_grad, sideways, node is focus)
         if node.parents:
             current = snapshot is not None and snapshot.step.node is node
             style = {"style": "filled", "fillcolor": _CURRENT} if current else {}
@@ -440,10 +443,14 @@ def _add_value(
     label: str,
     snapshot: Snapshot | None,
     color_by_grad: bool,
-    *,
+    sideways: bool,
     is_focus: bool,
 ) -> None:
-    """The record for one Value: ``label | data | grad``, filled and outlined as asked."""
+    """The record for one Value: ``label | data | grad``, filled and outlined as asked.
+
+    A record's fields run across the direction of the graph, so in a left-to-right graph
+    they need braces to lie side by side, as they do unbraced in a top-to-bottom one.
+    """
     fields = [_escape(label)] if label else []
     fields += [f"data {_num(node.data)}", _grad_text(node, snapshot)]
     attrs = {"shape": "record"}
@@ -455,7 +462,8 @@ def _add_value(
             attrs.update(style="filled", fillcolor=grad_color(known))
     if is_focus:
         attrs.update(color=_FOCUS, penwidth="3")
-    graph.node(node_id, "{ " + " | ".join(fields) + " }", **attrs)
+    text = " | ".join(fields)
+    graph.node(node_id, "{ " + text + " }" if sideways else text, **attrs)
 
 
 def _add_edges(
