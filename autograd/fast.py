@@ -14,39 +14,39 @@ from autograd import ops
 
 
 def _add(node: Any, g: float) -> None:
-    a, b = node._prev
+    a, b = node._a, node._b
     a.grad += g
     b.grad += g
 
 
 def _sub(node: Any, g: float) -> None:
-    a, b = node._prev
+    a, b = node._a, node._b
     a.grad += g
     b.grad -= g
 
 
 def _mul(node: Any, g: float) -> None:
-    a, b = node._prev
+    a, b = node._a, node._b
     a.grad += g * b.data
     b.grad += g * a.data
 
 
 def _neg(node: Any, g: float) -> None:
-    node._prev[0].grad -= g
+    node._a.grad -= g
 
 
 def _tanh(node: Any, g: float) -> None:
     t = node.data
-    node._prev[0].grad += g * (1.0 - t * t)
+    node._a.grad += g * (1.0 - t * t)
 
 
 def _relu(node: Any, g: float) -> None:
     if node.data > 0.0:
-        node._prev[0].grad += g
+        node._a.grad += g
 
 
 def _dot(node: Any, g: float) -> None:
-    prev = node._prev
+    prev = node._a  # an n-ary node's parents, as a tuple
     n = len(prev) // 2
     for w, x in zip(prev[:n], prev[n : 2 * n]):
         w.grad += g * x.data
@@ -56,7 +56,7 @@ def _dot(node: Any, g: float) -> None:
 
 
 def _sum(node: Any, g: float) -> None:
-    for p in node._prev:
+    for p in node._a:
         p.grad += g
 
 

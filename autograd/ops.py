@@ -55,7 +55,7 @@ class Op:
 
 def _generic_backward(node: Any, g: float) -> None:
     """Chain rule for one node: add upstream gradient x local derivative to each parent."""
-    prev = node._prev
+    prev = node.parents
     local = node._op.local(node.data, *[p.data for p in prev])
     for parent, d in zip(prev, local):
         parent.grad += g * d
