@@ -555,6 +555,9 @@ def topo_sort(root: Value) -> list[Value]:
 def _backprop(root: Value) -> None:
     """Add d root / d node to ``.grad`` of every node ``root`` depends on.
 
+    A node whose gradient is exactly 0 passes nothing on, so its rule is skipped; this is
+    where relu networks save time. (A non-finite local derivative behind a zero gradient
+    thus gives 0, not nan; ``detect_anomaly`` runs every rule and reports it.)
     Leaves simply accumulate. An interior node's ``.grad`` is set aside first and added back
     at the end, so that what flows backwards from it is this pass's gradient alone (a second
     ``backward()`` then doubles every grad instead of compounding the first).
@@ -573,7 +576,9 @@ def _backprop(root: Value) -> None:
             node.grad = 0.0
         root.grad += 1.0
         for node in reversed(interior):
-            node._op.backward(node, node.grad)
+            g = node.grad
+            if g:  # a zero gradient adds nothing: skip (a dead relu, a satisfied hinge margin)
+                node._op.backward(node, g)
         for node, old in zip(interior, saved):
             node.grad += old
     finally:

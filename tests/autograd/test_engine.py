@@ -468,3 +468,14 @@ def test_fast_paths_give_the_same_numbers_as_the_generic_rules(seed: int) -> Non
         finally:
             use_fast_paths(True)
     assert results[0] == pytest.approx(results[1], rel=1e-12, abs=1e-12)
+
+
+def test_a_zero_gradient_is_not_propagated_and_dead_relus_give_zero() -> None:
+    x, w = Value(0.0), Value(-2.0)
+    dead = (w * 3.0).relu()  # 0, with a zero local derivative
+    y = dead * x.sqrt()  # sqrt's derivative at 0 is infinite, but nothing flows into it
+    y.backward()
+    assert (w.grad, x.grad) == (0.0, 0.0)
+    alive = (Value(-1.0) * w).relu()  # relu(2): the gradient flows
+    alive.backward()
+    assert w.grad == -1.0
