@@ -279,7 +279,10 @@ def train_test_split(
     n = len(Xa)
     if isinstance(test_size, float):
         if not 0.0 < test_size < 1.0:
-            raise ValueError(f"a fractional test_size must be in (0, 1), got {test_size}")
+            raise ValueError(
+                f"test_size={test_size}: a fraction of the rows must be in (0, 1); "
+                "for a number of rows pass an int"
+            )
         n_test = math.ceil(test_size * n)
     else:
         n_test = int(test_size)

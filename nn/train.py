@@ -60,7 +60,10 @@ class History:
 
 
 def _accuracy(model: Module, loss: LossFn, X: NDArray[np.float64], y: NDArray[Any]) -> float:
-    scores = model.predict(X)
+    # Parameters on their way to diverging can overflow numpy's matmul; the next step's
+    # loss reports that as a FloatingPointError, so the warning would only be noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        scores = model.predict(X)
     if loss in _BINARY:
         predicted = (scores[:, 0] > 0.0).astype(np.int64)
     else:
