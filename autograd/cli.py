@@ -1,0 +1,256 @@
+"""``python -m autograd``: draw, check and explain an expression typed on the command line.
+
+    python -m autograd graph "tanh(x*w + b)" x=0.5 w=-1 b=2 --out neuron.svg
+    python -m autograd gradcheck "x**3 / (1 + exp(-y))" x=1.5 y=0.3
+    python -m autograd explain "x*y + x" x=3 y=4
+
+The expression language is the one :func:`autograd.expr.parse` accepts. This module is the
+only place in ``autograd`` that prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import subprocess
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from autograd.draw import GraphvizNotFoundError, draw_dot
+from autograd.engine import Value
+from autograd.expr import FUNCTIONS, Expression, parse
+from autograd.gradcheck import GradcheckReport, gradcheck
+
+__all__ = ["main"]
+
+_FORMATS = (".svg", ".png", ".dot")
+
+_EPILOG = f"""\
+expressions: numbers, variables, + - * / **, unary -, parentheses and the functions
+  {", ".join(FUNCTIONS)}. Quote the expression for the shell; put -- before it if it
+  starts with a minus sign.
+
+examples:
+  python -m autograd graph "tanh(x*w + b)" x=0.5 w=-1 b=2 --out neuron.svg
+  python -m autograd gradcheck "x**3 / (1 + exp(-y))" x=1.5 y=0.3
+  python -m autograd explain "x*y + x" x=3 y=4
+"""
+
+
+class CommandError(Exception):
+    """A problem with what was typed: printed as one line, exit status 1."""
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> main(["gradcheck", "x*x", "x=3"], stdout=out)
+    0
+    >>> print(out.getvalue().splitlines()[0])
+    x*x = 9 at x=3
+    """
+    out = stdout if stdout is not None else sys.stdout
+    args = _parser().parse_args(argv)
+    try:
+        expression = parse(args.expression)
+        bindings = _bindings(args.bindings, expression)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            status: int = args.run(expression, bindings, args, out)
+        for warning in caught:
+            print(f"warning: {warning.message}", file=sys.stderr)
+        return status
+    except (CommandError, ValueError, ArithmeticError) as error:
+        # ValueError covers ExpressionError; ArithmeticError covers the engine's
+        # ZeroDivisionError, OverflowError and FloatingPointError. Each already says what
+        # went wrong and with which value.
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m autograd",
+        description="Draw, check and explain the gradient of an expression typed as text.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    graph = commands.add_parser(
+        "graph",
+        help="draw the computation graph and print values and gradients",
+        description="Build the expression's graph, run backprop, print each variable's "
+        "gradient and draw the graph (.svg/.png need Graphviz's dot; .dot does not).",
+    )
+    _add_expression(graph)
+    graph.add_argument(
+        "--out",
+        type=Path,
+        default=Path("graph.svg"),
+        help="file to write; the suffix picks the format: .svg, .png or .dot (default: graph.svg)",
+    )
+    graph.set_defaults(run=_run_graph)
+
+    check = commands.add_parser(
+        "gradcheck",
+        help="compare backprop with finite differences (exit 1 if they disagree)",
+        description="Compare each variable's backprop gradient with a central difference.",
+    )
+    _add_expression(check)
+    check.add_argument("--eps", type=float, default=1e-6, help="finite-difference step")
+    check.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance")
+    check.add_argument("--rtol", type=float, default=1e-3, help="relative tolerance")
+    check.set_defaults(run=_run_gradcheck)
+
+    explain = commands.add_parser(
+        "explain",
+        help="print backprop step by step: upstream x local for every edge",
+        description="Replay backprop one node at a time, with the chain rule's numbers.",
+    )
+    _add_expression(explain)
+    explain.set_defaults(run=_run_explain)
+    return parser
+
+
+def _add_expression(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expression", help='the formula, e.g. "tanh(x*w + b)"')
+    parser.add_argument(
+        "bindings", nargs="*", metavar="NAME=VALUE", help="a value for each variable, e.g. x=0.5"
+    )
+
+
+def _bindings(pairs: Sequence[str], expression: Expression) -> dict[str, float]:
+    """Read NAME=VALUE arguments; the expression checks that every variable is given."""
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise CommandError(f"expected NAME=VALUE, got {pair!r}; e.g. x=0.5")
+        if name in values:
+            raise CommandError(f"variable {name} is given twice: {pair!r}")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            raise CommandError(
+                f"the value of {name} must be a number, got {text!r}; e.g. {name}=0.5"
+            ) from None
+    return values
+
+
+def _leaves(expression: Expression, bindings: dict[str, float]) -> dict[str, Value]:
+    # Checks missing and unknown names before any Value is made.
+    expression.evaluate(bindings)
+    return {name: Value(bindings[name], label=name) for name in expression.variables}
+
+
+def _at(bindings: dict[str, float], expression: Expression) -> str:
+    return ", ".join(f"{name}={bindings[name]:g}" for name in expression.variables)
+
+
+def _run_graph(
+    expression: Expression, bindings: dict[str, float], args: argparse.Namespace, out: TextIO
+) -> int:
+    path: Path = args.out
+    if path.suffix not in _FORMATS:
+        raise CommandError(
+            f"--out {str(path)!r}: unknown suffix {path.suffix!r}; use one of "
+            f"{', '.join(_FORMATS)}"
+        )
+    leaves = _leaves(expression, bindings)
+    root = expression.evaluate(leaves)
+    root.backward()
+    print(f"{expression} = {root.data:.10g}", file=out)
+    for name, leaf in leaves.items():
+        print(f"  d/d{name} = {leaf.grad:.10g}   ({name} = {leaf.data:g})", file=out)
+    written, note = write_graph(root, path)
+    if note:
+        print(note, file=out)
+    print(f"wrote {written}", file=out)
+    return 0
+
+
+def write_graph(root: Value, path: Path, **draw_options: Any) -> tuple[Path, str]:
+    """Draw the graph of ``root`` into ``path`` (.svg, .png or .dot); return (path, note).
+
+    ``draw_options`` go to ``draw_dot``. When an .svg or .png cannot be rendered (Graphviz's
+    ``dot`` is not installed, or its layout fails), the DOT source is written next to it
+    instead, and the one-line note says why and how to render it later.
+
+    >>> import tempfile
+    >>> x = Value(2.0, "x")
+    >>> written, note = write_graph(x * x, Path(tempfile.mkdtemp()) / "g.dot")
+    >>> written.read_text().startswith("digraph"), note
+    (True, '')
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    graph = draw_dot(root, **draw_options)
+    if path.suffix == ".dot":
+        path.write_text(graph.source, encoding="utf-8")
+        return path, ""
+    try:
+        data = graph.pipe(format=path.suffix[1:])
+    except GraphvizNotFoundError:
+        return _write_source(graph.source, path, "Graphviz's dot is not installed")
+    except subprocess.CalledProcessError as error:
+        if draw_options.get("cluster"):
+            # dot's layout can lose an edge between clusters of record nodes; a plain layout
+            # of the same graph works.
+            return write_graph(root, path, **{**draw_options, "cluster": False})
+        reason = (error.stderr or b"").decode(errors="replace").strip().splitlines()
+        return _write_source(graph.source, path, f"dot failed ({reason[-1] if reason else error})")
+    path.write_bytes(data)
+    return path, ""
+
+
+def _write_source(source: str, path: Path, reason: str) -> tuple[Path, str]:
+    dot_path = path.with_suffix(".dot")
+    dot_path.write_text(source, encoding="utf-8")
+    fmt = path.suffix[1:]
+    return dot_path, (
+        f"note: {reason}, so wrote the DOT source instead; render it with: "
+        f"dot -T{fmt} {dot_path} -o {path}"
+    )
+
+
+def _run_gradcheck(
+    expression: Expression, bindings: dict[str, float], args: argparse.Namespace, out: TextIO
+) -> int:
+    if not expression.variables:
+        raise CommandError(f"{expression.text!r} has no variables: there is nothing to check")
+    if not (args.eps > 0 and math.isfinite(args.eps)):
+        raise CommandError(f"--eps must be a positive step, got {args.eps!r}")
+    value = _leaves(expression, bindings)  # checks the bindings
+    inputs = [bindings[name] for name in expression.variables]
+    report = gradcheck(expression, inputs, eps=args.eps, atol=args.atol, rtol=args.rtol)
+    root = expression.evaluate(value)
+    print(f"{expression} = {root.data:.10g} at {_at(bindings, expression)}", file=out)
+    print(_named(report, expression.variables), file=out)
+    return 0 if report else 1
+
+
+def _named(report: GradcheckReport, names: Sequence[str]) -> GradcheckReport:
+    """The report with each entry named after its variable instead of x[k]."""
+    entries = tuple(
+        dataclasses.replace(e, name=",".join(names[k] for k in e.index)) for e in report.entries
+    )
+    return dataclasses.replace(report, entries=entries)
+
+
+def _run_explain(
+    expression: Expression, bindings: dict[str, float], args: argparse.Namespace, out: TextIO
+) -> int:
+    from autograd.explain import explain
+
+    root = expression.evaluate(_leaves(expression, bindings))
+    root.label = root.label or "out"
+    print(f"{expression} = {root.data:.10g} at {_at(bindings, expression)}", file=out)
+    print(explain(root), file=out)
+    return 0
