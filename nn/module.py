@@ -158,12 +158,16 @@ class Module:
 
     def __setattr__(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
-        # A new part changes the names below this module: label them again.
-        if not name.startswith("_") and _holds_parts(value):
-            self._name_tree(self._path)
+        if not name.startswith("_"):
+            _name_part(value, _join(self._path, name))  # label a new part where it sits
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: say so instead of returning None.
+        if "_path" not in vars(self):
+            raise AttributeError(
+                f"{type(self).__name__}.{name}: Module.__init__() has not run; "
+                f"call super().__init__() first in {type(self).__name__}.__init__"
+            )
         parts = [k for k in vars(self) if not k.startswith("_")]
         raise AttributeError(
             f"{type(self).__name__} has no attribute {name!r}; it has: {', '.join(parts)}"
@@ -210,7 +214,20 @@ class Module:
         >>> len(MLP(2, [3, 1], seed=0).parameters())
         13
         """
-        return [p for _, p in self.named_parameters()]
+        out: list[Value] = []
+        self._collect(out)
+        return out
+
+    def _collect(self, out: list[Value]) -> None:
+        # parameters() without building names: it runs at every training step.
+        for name, value in vars(self).items():
+            if name.startswith("_"):
+                continue
+            for item in value if isinstance(value, (list, tuple)) else (value,):
+                if isinstance(item, Value):
+                    out.append(item)
+                elif isinstance(item, Module):
+                    item._collect(out)
 
     def named_modules(self) -> list[tuple[str, Module]]:
         """This module (named "") and every sub-module below it, with dotted names.
@@ -230,7 +247,7 @@ class Module:
         >>> MLP(2, [16, 16, 1], seed=0).num_parameters()  # (2+1)*16 + (16+1)*16 + (16+1)*1
         337
         """
-        return len(self.named_parameters())
+        return len(self.parameters())
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0.0; call it before each ``backward()``.
@@ -245,11 +262,9 @@ class Module:
     def _name_tree(self, path: str) -> None:
         """Record ``path`` on this module and every sub-module, and label every parameter."""
         object.__setattr__(self, "_path", path)
-        for name, part in self._parts():
-            if isinstance(part, Value):
-                part.label = _join(path, name)
-            else:
-                part._name_tree(_join(path, name))
+        for name, value in vars(self).items():
+            if not name.startswith("_"):
+                _name_part(value, _join(path, name))
 
     # --- numbers in, numbers out ----------------------------------------------------------
 
@@ -258,7 +273,8 @@ class Module:
 
         No graph is built. A 1-D ``X`` is one sample and gives shape (1, nout). ``Neuron``,
         ``Layer`` and ``MLP`` compute it with numpy matrix products (fast: 10^4 rows take
-        milliseconds); other modules call the model once per row.
+        milliseconds); other modules (which need ``nin`` and ``nout`` attributes) call the
+        model once per row.
 
         >>> MLP(2, [4, 3], seed=0).predict([[0.0, 1.0], [2.0, 3.0]]).shape
         (2, 3)
@@ -345,10 +361,18 @@ class Module:
         return lines
 
 
-def _holds_parts(value: object) -> bool:
-    if isinstance(value, (Value, Module)):
-        return True
-    return isinstance(value, (list, tuple)) and any(isinstance(v, (Value, Module)) for v in value)
+def _name_part(value: object, path: str) -> None:
+    """Label a parameter, a module's tree, or each item of a list of them; ignore the rest."""
+    if isinstance(value, Value):
+        value.label = path
+    elif isinstance(value, Module):
+        value._name_tree(path)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            if isinstance(item, Value):
+                item.label = f"{path}.{i}"
+            elif isinstance(item, Module):
+                item._name_tree(f"{path}.{i}")
 
 
 def _as_batch(X: npt.ArrayLike, nin: int, who: str) -> Array:

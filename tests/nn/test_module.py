@@ -148,6 +148,15 @@ def test_unknown_attributes_raise_attribute_error() -> None:
     assert not hasattr(Neuron(2, seed=0), "weights")
 
 
+def test_forgetting_super_init_is_explained() -> None:
+    class Broken(Module):
+        def __init__(self) -> None:
+            self.k = Value(1.0)
+
+    with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) first"):
+        Broken()
+
+
 def test_zero_grad_resets_every_parameter() -> None:
     model = MLP(2, [3, 1], activation="tanh", seed=0)
     model([1.0, -2.0])[0].backward()
