@@ -493,6 +493,10 @@ def test_a_frame_highlights_the_current_node_and_the_edges_that_carried_gradient
     # Each parent's arrow carries the product it received.
     tanh_edge = next(a for t, h, a in red if h == name[o] + "_op")
     assert "label=0.5" in tanh_edge
+    last = {(t, h): a for t, h, a in edges(draw_dot(o, step=4).source)}
+    x1, w1 = e[4].node.parents  # x1*w1: x1 receives 0.5 × -3, w1 receives 0.5 × 2
+    assert "label=-1.5" in last[name[x1], name[e[4].node] + "_op"]
+    assert "label=1 " in last[name[w1], name[e[4].node] + "_op"]
     strokes = [g.find(f"{SVG}path") for g in svg_groups(render_svg(graph), "edge").values()]
     assert sum(1 for p in strokes if p is not None and p.get("stroke") == CARRIED) == 8
 
@@ -605,3 +609,25 @@ def test_frames_widget_shows_the_frame_the_slider_points_at(
     assert ">step 3 of 0&#45;4" in picture.value and "step 0 of" not in picture.value
     with pytest.raises(ValueError, match="is a leaf"):
         frames_widget(Value(1.0))
+
+
+# --- the README's picture ----------------------------------------------------------------------
+
+
+def test_the_committed_readme_picture_matches_what_draw_dot_draws_today() -> None:
+    sys.path.insert(0, str(REPO / "docs" / "images"))
+    try:
+        from make_images import neuron as readme_neuron
+    finally:
+        sys.path.pop(0)
+    o = readme_neuron()
+    o.backward()
+    fresh = render_svg(draw_dot(o))
+    committed = ET.parse(REPO / "docs" / "images" / "graph.svg").getroot()
+    for kind in ("node", "edge"):
+        now, then = svg_groups(fresh, kind), svg_groups(committed, kind)
+        assert {k: texts(g) for k, g in now.items()} == {k: texts(g) for k, g in then.items()}
+    assert texts(svg_groups(committed, "node")["v0"]) == ["x1", "data 2", "grad -1.5"]
+    assert (REPO / "docs" / "images" / "explain.txt").read_text(encoding="utf-8") == (
+        str(explain(o)) + "\n"
+    )

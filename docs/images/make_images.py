@@ -1,0 +1,44 @@
+"""Regenerate the pictures of the README: ``python docs/images/make_images.py`` (needs dot).
+
+The example is micrograd's neuron, ``o = tanh(x1*w1 + x2*w2 + b)``, after ``backward()``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # run from a checkout, installed or not
+
+from autograd import Value, draw_dot, explain  # noqa: E402
+
+
+def neuron() -> Value:
+    """micrograd's example neuron, with every node labelled as in its README."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def main() -> None:
+    o = neuron()
+    o.backward()
+    (HERE / "graph.svg").write_bytes(draw_dot(o).pipe(format="svg"))
+    (HERE / "explain.txt").write_text(str(explain(o)) + "\n", encoding="utf-8")
+    (HERE / "backprop_step_2.svg").write_bytes(explain(o).frame(2).pipe(format="svg"))
+
+
+if __name__ == "__main__":
+    main()
