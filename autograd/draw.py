@@ -70,7 +70,13 @@ def _digraph_class() -> type[graphviz.Digraph]:
 
     Made on first use, so that ``import autograd`` does not import ``graphviz``.
     """
-    import graphviz
+    try:
+        import graphviz
+    except ImportError:
+        raise ImportError(
+            "drawing needs the graphviz Python package: pip install graphviz "
+            "(and Graphviz itself for images, e.g. sudo apt-get install graphviz)"
+        ) from None
 
     class Digraph(graphviz.Digraph):  # type: ignore[misc]  # graphviz ships no type hints
         """A ``graphviz.Digraph`` that raises ``GraphvizNotFoundError`` if ``dot`` is missing."""

@@ -631,3 +631,24 @@ def test_the_committed_readme_picture_matches_what_draw_dot_draws_today() -> Non
     assert (REPO / "docs" / "images" / "explain.txt").read_text(encoding="utf-8") == (
         str(explain(o)) + "\n"
     )
+
+
+def test_without_the_graphviz_package_drawing_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
+    autograd.draw._digraph_class.cache_clear()
+    try:
+        with pytest.raises(ImportError, match="pip install graphviz"):
+            draw_dot(Value(1.0) * 2.0)
+    finally:
+        monkeypatch.undo()
+        autograd.draw._digraph_class.cache_clear()
+    assert isinstance(draw_dot(Value(1.0) * 2.0), graphviz.Digraph)
+
+
+def test_ipython_displays_the_graph_as_svg() -> None:
+    formatters = pytest.importorskip("IPython.core.formatters")
+    o, _ = neuron()
+    data, _ = formatters.DisplayFormatter().format(draw_dot(o))
+    assert data["image/svg+xml"].startswith("<?xml") and "data 0.7071" in data["image/svg+xml"]
