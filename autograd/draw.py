@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from autograd.engine import Value, topo_sort
-from autograd.explain import Explanation, Snapshot, explain
+from autograd.explain import Explanation, Snapshot, Step, explain
 
 if TYPE_CHECKING:
     import graphviz
@@ -42,7 +42,11 @@ __all__ = ["GraphvizNotFoundError", "draw_dot", "frames_widget", "grad_color"]
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Graphviz's programs (``dot``) are not installed, so a graph cannot become an image."""
+    """Graphviz's programs (``dot``) are not installed, so a graph cannot become an image.
+
+    >>> print(str(GraphvizNotFoundError()).splitlines()[2])
+        macOS:          brew install graphviz
+    """
 
     def __init__(self, program: str = "dot") -> None:
         super().__init__(
@@ -399,9 +403,11 @@ def draw_dot(
     if explanation is not None and explanation.root is not root:
         raise ValueError("explanation is of another graph: pass explain(root) of this root")
     snapshot = None
+    carried: dict[Value, Step] = {}  # the steps done so far, by node
     if step is not None:
         explanation = explain(root) if explanation is None else explanation
         snapshot = explanation.after(step)
+        carried = {s.node: s for s in explanation[: snapshot.step.index + 1]}
 
     sideways = rankdir in ("LR", "RL")
     cls = _digraph_class()
@@ -431,7 +437,7 @@ def draw_dot(
     for path in sorted(subgraphs, key=lambda p: p.count("."), reverse=True):
         subgraphs.get(_owner(path), graph).subgraph(subgraphs[path])
 
-    _add_edges(graph, order, shown, ids, snapshot, explanation)
+    _add_edges(graph, order, shown, ids, carried)
     captions = _add_hidden(graph, order, shown, users, ids)
     if color_by_grad:
         graph.node("legend", _legend(), shape="plaintext")
@@ -477,25 +483,24 @@ def _add_edges(
     order: list[Value],
     shown: set[Value],
     ids: dict[Value, str],
-    snapshot: Snapshot | None,
-    explanation: Explanation | None,
+    carried: dict[Value, Step],
 ) -> None:
     """Arrows in the direction of the forward pass: each parent -> op -> result.
 
-    In a step picture, the arrows of the nodes already processed have carried gradient back:
-    they are red, and each parent's arrow is labelled with the product it carried.
+    In a step picture, the arrows of the nodes already processed (``carried``, with their
+    steps) have carried gradient back: they are red, and each parent's arrow is labelled
+    with the product it carried.
     """
     for node in order:
         if node not in shown or not node.parents:
             continue
-        step = explanation.step_of(node) if explanation and snapshot else None
-        carried = step is not None and snapshot is not None and node in snapshot.done
-        red = {"color": _CARRIED, "penwidth": "2"} if carried else {}
+        step = carried.get(node)
+        red = {"color": _CARRIED, "penwidth": "2"} if step else {}
         for i, parent in enumerate(node.parents):
             if parent not in shown:
                 continue
             label = {}
-            if carried and step is not None:
+            if step:
                 product = _num(step.contributions[i].product)
                 label = {"label": product, "fontcolor": _CARRIED, "fontsize": "10"}
             graph.edge(ids[parent], ids[node] + "_op", **red, **label)
@@ -539,6 +544,11 @@ def frames_widget(root: Value, **draw_options: Any) -> Any:
 
     Needs ``ipywidgets`` (``pip install ipywidgets``); without it, display
     ``explain(root).frames()`` one after another instead. ``draw_options`` go to ``draw_dot``.
+
+    >>> from autograd import Value
+    >>> y = (Value(2.0, "x") * 3.0).tanh()
+    >>> frames_widget(y, rankdir="TB")  # doctest: +SKIP
+    (a slider labelled "step" above the picture of backprop after that step)
     """
     try:
         ipywidgets = importlib.import_module("ipywidgets")

@@ -60,6 +60,18 @@ class Explanation(Sequence[Step]):
     """The steps of backprop from one root; prints as a table, indexes like a list.
 
     ``grads`` maps every node to d root / d node: what ``root.backward()`` adds to ``.grad``.
+
+    >>> from autograd import Value
+    >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
+    >>> f = a * b + a
+    >>> e = explain(f)
+    >>> len(e), e.name(f), e[0].upstream, e.grad(a)
+    (2, 'a*b+a', 1.0, -2.0)
+    >>> after = e.after(0)  # f has sent 1 to a, but a*b has not sent its share yet
+    >>> after.grads[a], a in after.complete
+    (1.0, False)
+    >>> "grad 1 + ?" in e.frame(0).source  # the picture of that moment
+    True
     """
 
     def __init__(self, root: Value, steps: tuple[Step, ...], grads: dict[Value, float]) -> None:
