@@ -36,7 +36,11 @@ LANG_NAMES = {"en": "English", "ja": "Japanese"}
 
 
 def parse_cells(text: str) -> list[nbformat.NotebookNode]:
-    """Split a percent-format source into notebook cells (text before the first marker is dropped)."""
+    """Split a percent-format source into notebook cells; text before the first marker is dropped.
+
+    >>> [c.cell_type for c in parse_cells("# %% [markdown]\\n# Hi\\n# %%\\nx = 1")]
+    ['markdown', 'code']
+    """
     cells: list[nbformat.NotebookNode] = []
     kind: str | None = None
     lines: list[str] = []

@@ -207,7 +207,7 @@ plt.show()
 # ## On a real network
 #
 # Finally the three optimizers train the same MLP (16-16, relu, same initial weights) on the
-# moons of notebook 4 with the hinge loss, for 40 epochs of full-batch gradient descent.
+# moons of notebook 4 with the hinge loss, for 30 epochs of full-batch gradient descent.
 
 # %%
 X, y = nn.make_moons(100, noise=0.1, seed=0)
@@ -220,7 +220,7 @@ histories = {}
 for name, make in optimizers.items():
     model = nn.MLP(2, [16, 16, 1], seed=0)
     histories[name] = nn.fit(model, X, y, loss=nn.hinge_loss, optimizer=make(model.parameters()),
-                             epochs=40, progress=False)
+                             epochs=30, progress=False)
     print(f"{name:22}  final loss {histories[name].loss[-1]:.3f}   "
           f"accuracy {histories[name].accuracy[-1]:.0%}")
 
