@@ -438,3 +438,52 @@ def test_matches_torch(row: Row, data: st.DataObject) -> None:
         else:
             t_row = [0.0] * len(xs)
         assert hess[i] == pytest.approx(t_row, rel=1e-10, abs=1e-12), f"d2/dx{i}"
+
+
+# --- the edges the rules special-case --------------------------------------------------------
+
+# Where a derivative is a kink, a pole or undefined, the rules pick PyTorch's convention.
+# (name, expression, inputs, d/dx_i as backward() gives them)
+EDGES: list[tuple[str, Callable[..., Any], list[float], list[float]]] = [
+    ("relu at 0", lambda x: x.relu(), [0.0], [0.0]),
+    ("abs at 0", lambda x: abs(x), [0.0], [0.0]),
+    ("sqrt at 0", lambda x: x.sqrt(), [0.0], [math.inf]),
+    ("x ** 0.5 at 0", lambda x: x**0.5, [0.0], [math.inf]),
+    ("x ** 0 at 0", lambda x: x**0, [0.0], [0.0]),
+    ("x ** 1 at 0", lambda x: x**1, [0.0], [1.0]),
+    ("x ** 2 at 0", lambda x: x**2, [0.0], [0.0]),
+    ("x ** y at 0, 2", lambda x, y: x**y, [0.0, 2.0], [0.0, 0.0]),
+    ("x ** y at 0, 0", lambda x, y: x**y, [0.0, 0.0], [0.0, 0.0]),
+    ("x ** y at 0, 0.5", lambda x, y: x**y, [0.0, 0.5], [math.inf, 0.0]),
+    ("x ** y at -2, 2", lambda x, y: x**y, [-2.0, 2.0], [-4.0, math.nan]),
+    ("x ** y at -2, 3", lambda x, y: x**y, [-2.0, 3.0], [12.0, math.nan]),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "xs", "want"), EDGES, ids=[e[0] for e in EDGES])
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "generic"])
+def test_derivatives_at_the_edges(
+    name: str, build: Callable[..., Any], xs: list[float], want: list[float], fast: bool
+) -> None:
+    leaves = _leaves(xs)
+    out = build(*leaves)
+    try:
+        use_fast_paths(fast)
+        out.backward()
+    finally:
+        use_fast_paths(True)
+    got = [leaf.grad for leaf in leaves]
+    assert got == pytest.approx(want, nan_ok=True)
+    # The factors explain() shows are the same ones.
+    locals_ = dict(zip(out.parents, out.local_grads()))
+    assert [locals_[leaf] for leaf in leaves] == pytest.approx(want, nan_ok=True)
+
+
+@pytest.mark.parametrize(("name", "build", "xs", "want"), EDGES, ids=[e[0] for e in EDGES])
+def test_edges_match_torch(
+    name: str, build: Callable[..., Any], xs: list[float], want: list[float]
+) -> None:
+    torch = pytest.importorskip("torch")
+    ts = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
+    build(*ts).backward()
+    assert [t.grad.item() for t in ts] == pytest.approx(want, nan_ok=True)
