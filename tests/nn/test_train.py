@@ -14,6 +14,7 @@ from nn import (
     Adam,
     History,
     Neuron,
+    binary_cross_entropy,
     cross_entropy,
     fit,
     hinge_loss,
@@ -22,6 +23,7 @@ from nn import (
     make_moons,
     mse_loss,
 )
+from nn.losses import LossFn
 
 
 def least_squares(X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -59,6 +61,17 @@ def test_minibatch_sgd_on_an_mlp_with_one_linear_layer() -> None:
     assert neuron.b.data == pytest.approx(b_ls, abs=0.02)
 
 
+def test_multi_output_regression_takes_rows_of_targets() -> None:
+    X, y = make_linear(40, seed=3)
+    Y = np.column_stack([y, -X[:, 0] + 1.0])  # two lines at once: 3x and 1 - x
+    model = MLP(1, [2], seed=0)
+    opt = SGD(model.parameters(), lr=0.2)
+    fit(model, X, Y, loss=mse_loss, optimizer=opt, epochs=150, progress=False)
+    first, second = model.layers[0].neurons
+    assert (first.w[0].data, first.b.data) == pytest.approx((3.0, 0.0), abs=1e-6)
+    assert (second.w[0].data, second.b.data) == pytest.approx((-1.0, 1.0), abs=1e-6)
+
+
 def test_an_mlp_separates_the_moons() -> None:
     X, y = make_moons(100, noise=0.1, seed=0)
     model = MLP(2, [16, 16, 1], seed=0)
@@ -71,6 +84,17 @@ def test_an_mlp_separates_the_moons() -> None:
     assert history.loss[-1] < 0.2 * history.loss[0]
     # The recorded accuracy is the model's, measured after the last epoch.
     assert history.accuracy[-1] == np.mean((model.predict(X)[:, 0] > 0) == y)
+
+
+@pytest.mark.parametrize("loss", [hinge_loss, binary_cross_entropy])
+def test_binary_accuracy_reads_a_score_above_0_as_class_1(loss: LossFn) -> None:
+    neuron = Neuron(1, activation="linear", seed=0)
+    neuron.w[0].data, neuron.b.data = 1.0, 0.0
+    X = np.array([[0.25], [-1.0], [2.0], [-0.25]])
+    y = np.array([1, 0, 0, 1])  # scores 0.25, -1, 2, -0.25: right, right, wrong, wrong
+    opt = SGD(neuron.parameters(), lr=0.0)
+    history = fit(neuron, X, y, loss=loss, optimizer=opt, epochs=1, progress=False)
+    assert history.accuracy == [0.5]
 
 
 def test_cross_entropy_accuracy_uses_argmax() -> None:
