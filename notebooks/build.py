@@ -87,6 +87,8 @@ def target_of(source: Path) -> Path:
 def build(source: Path) -> Path:
     """Write the notebook for one source file (no outputs yet) and return its path."""
     nb = new_notebook(cells=parse_cells(source.read_text(encoding="utf-8")))
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # fixed ids (nbformat draws random ones): stable diffs
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3 (ipykernel)",
@@ -119,8 +121,42 @@ def execute(path: Path) -> float:
     client.execute()
     seconds = time.perf_counter() - start
     nb.metadata["language_info"] = {"name": "python"}  # no interpreter version: stable diffs
+    _drop_addresses(nb)
+    _merge_streams(nb)
     nbformat.write(nb, path)
     return seconds
+
+
+def _drop_addresses(nb: nbformat.NotebookNode) -> None:
+    """Remove text reprs like ``<Digraph at 0x7f...>`` that sit next to a picture.
+
+    The address changes on every run; the picture is what readers see anyway.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            has_picture = any(kind.startswith("image/") for kind in data)
+            if has_picture and re.search(r" at 0x[0-9a-f]+>", data.get("text/plain", "")):
+                del data["text/plain"]
+
+
+def _merge_streams(nb: nbformat.NotebookNode) -> None:
+    """Join consecutive stdout (or stderr) chunks: how prints are split depends on timing."""
+    for cell in nb.cells:
+        merged: list[nbformat.NotebookNode] = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (
+                output.output_type == "stream"
+                and last is not None
+                and last.output_type == "stream"
+                and last.name == output.name
+            ):
+                last.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,12 +18,9 @@
 import sys, pathlib
 sys.path.insert(0, str(pathlib.Path.cwd().parents[0]))  # the repo root: run from a checkout
 
-import warnings
 import numpy as np
 import matplotlib.pyplot as plt
 
-# tqdm's notebook progress bar needs ipywidgets; we train with progress=False anyway.
-warnings.filterwarnings("ignore", message="IProgress not found")
 from autograd import Value, draw_dot
 import nn
 
