@@ -72,6 +72,7 @@ plt.show()
 # %%
 for lr, p in paths.items():
     plt.semilogy(p[:, 1], label=f"lr = {lr} ({rates[lr]})")
+plt.ylim(1e-6, 1e5)  # "about right" reaches exactly 0 after a dozen steps
 plt.xlabel("step"); plt.ylabel("loss"); plt.legend(fontsize=8)
 plt.title("Loss curves for four learning rates")
 plt.show()
