@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import SupportsFloat, TypeAlias
+from typing import Any, SupportsFloat, TypeAlias
 
 from autograd import Value, vsum
 
@@ -26,7 +26,9 @@ __all__ = [
 
 Output: TypeAlias = Value | Sequence[Value]
 Target: TypeAlias = SupportsFloat | Sequence[SupportsFloat]
-LossFn: TypeAlias = Callable[[Output, Target], Value]
+# A per-sample loss: (output, target) -> Value. Typed loosely so that losses with narrower
+# signatures (a label only, a list output only) are accepted wherever a loss is.
+LossFn: TypeAlias = Callable[[Any, Any], Value]
 
 
 def _outputs(output: Output, where: str) -> list[Value]:
@@ -182,7 +184,7 @@ def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
     return alpha * vsum([p * p for p in params])
 
 
-def batch_loss(loss_fn: LossFn, outputs: Sequence[Output], targets: Sequence[Target]) -> Value:
+def batch_loss(loss_fn: LossFn, outputs: Sequence[Output], targets: Sequence[Any]) -> Value:
     """The mean of ``loss_fn(output, target)`` over a minibatch: one ``sum`` node times 1/n.
 
     >>> from autograd import Value

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from tqdm import tqdm
 
-from autograd import Value
+from autograd import Value, is_grad_enabled
 from nn.data import minibatches
 from nn.losses import (
     LossFn,
@@ -137,6 +137,12 @@ def fit(
         raise ValueError(f"batch_size must be None or an int >= 1, got {batch_size!r}")
     if not l2 >= 0.0:
         raise ValueError(f"l2 must be >= 0, got {l2!r}")
+    if not is_grad_enabled():
+        # Inside no_grad() the loss has no graph, so every gradient would stay 0.
+        raise RuntimeError(
+            "fit() was called inside no_grad(), where no graph is recorded and nothing can "
+            "learn; call it outside the no_grad() block"
+        )
 
     n = len(Xa)
     size = n if batch_size is None else min(batch_size, n)

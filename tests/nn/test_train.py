@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from autograd import Value
+from autograd import Value, no_grad
 from nn import (
     MLP,
     SGD,
@@ -286,3 +286,10 @@ def test_bad_arguments(kwargs: dict[str, object], match: str) -> None:
     X, y = args.pop("X"), args.pop("y")
     with pytest.raises(ValueError, match=match):
         fit(model, X, y, **args)  # type: ignore[arg-type]
+
+
+def test_fit_refuses_to_run_inside_no_grad() -> None:
+    model = MLP(1, [1], seed=0)
+    X, y = make_linear(5)
+    with no_grad(), pytest.raises(RuntimeError, match="inside no_grad"):
+        fit(model, X, y, loss=mse_loss, optimizer=SGD(model.parameters(), lr=0.1), epochs=1)
