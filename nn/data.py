@@ -303,7 +303,8 @@ def minibatches(
 
     Args:
         shuffle: visit the rows in a random order (drawn from ``seed``); else in order.
-        seed: an int, a ``numpy.random.Generator`` (to draw a new order each epoch), or None.
+        seed: an int (the same order on every call), a ``numpy.random.Generator`` (pass the
+            same one every epoch to get a new order each time, as ``fit`` does), or None.
 
     >>> X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
     >>> [yb.tolist() for _, yb in minibatches(X, y, 2, shuffle=False)]
