@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -31,8 +32,11 @@ settings.load_profile(
 
 @pytest.fixture(autouse=True)
 def _seal_engine_switches() -> Iterator[None]:
-    """Fail any test that leaves no_grad or anomaly mode switched other than it found them."""
-    before = (autograd.is_grad_enabled(), autograd.is_anomaly_enabled())
+    """Fail any test that leaves no_grad, anomaly mode or the cyclic GC as it did not find them.
+
+    backward() and nn.fit pause the garbage collector and must always switch it back on.
+    """
+    before = (autograd.is_grad_enabled(), autograd.is_anomaly_enabled(), gc.isenabled())
     yield
-    after = (autograd.is_grad_enabled(), autograd.is_anomaly_enabled())
-    assert after == before, f"test leaked engine state: (grad, anomaly) {before} -> {after}"
+    after = (autograd.is_grad_enabled(), autograd.is_anomaly_enabled(), gc.isenabled())
+    assert after == before, f"test leaked state: (grad, anomaly, gc) {before} -> {after}"
