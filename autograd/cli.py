@@ -18,7 +18,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from autograd.draw import GraphvizNotFoundError, draw_dot
 from autograd.engine import Value
@@ -45,6 +45,13 @@ class CommandError(Exception):
     """A problem with what was typed: printed as one line, exit status 1."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line on stderr, not the usage plus a line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit status.
 
@@ -64,7 +71,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
             warnings.simplefilter("always")
             status: int = args.run(expression, bindings, args, out)
         for warning in caught:
-            print(f"warning: {warning.message}", file=sys.stderr)
+            text = str(warning.message)
+            # gradcheck names inputs x[0], x[1], ...: say the variables' names instead.
+            for k in reversed(range(len(expression.variables))):
+                text = text.replace(f"x[{k}]", expression.variables[k])
+            print(f"warning: {text}", file=sys.stderr)
         return status
     except (CommandError, ValueError, ArithmeticError) as error:
         # ValueError covers ExpressionError; ArithmeticError covers the engine's
@@ -75,7 +86,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m autograd",
         description="Draw, check and explain the gradient of an expression typed as text.",
         epilog=_EPILOG,
