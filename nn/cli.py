@@ -422,5 +422,5 @@ def _write_graph(
     path, note = write_graph(
         value, folder / "graph.svg", max_nodes=40, cluster=True, color_by_grad=True
     )
-    what = f"computation graph of example {k}'s loss ({losses[k]:.3g}, the largest)"
+    what = f"computation graph of the largest one-example loss (example {k}: {losses[k]:.3g})"
     return path, what + (f"\n    {note}" if note else "")

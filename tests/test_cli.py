@@ -117,7 +117,7 @@ def test_nn_graph_svg_holds_the_loss_graph(moons: tuple[Path, str]) -> None:
     assert count > 20
     assert "loss" in text and "relu" in text and "dot" in text
     assert "layers.1" in text or "w.0" in text  # nn's parameter names reach the picture
-    assert "computation graph of example" in stdout
+    assert "computation graph of the largest one-example loss" in stdout
 
 
 def test_nn_same_seed_same_numbers_other_seed_other_numbers(tmp_path: Path) -> None:
