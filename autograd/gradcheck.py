@@ -15,6 +15,7 @@ a subgradient), which any sensible rule for the kink satisfies.
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,10 +37,12 @@ FAIL = "FAIL"
 KINK = "kink"
 
 # For a smooth function, one-sided differences at step h disagree by f''(x) * h, so shrinking
-# the step tenfold shrinks the disagreement tenfold. A kink keeps it (or makes it vanish when
-# the kink lies between the two steps). This is the band of ratios read as "smooth".
+# the step tenfold shrinks the disagreement tenfold, within this relative slack. A kink keeps
+# it (or makes it vanish when the kink lies between the two steps).
 _SHRINK = 10.0
-_SMOOTH_RATIO = (0.05, 0.2)
+_SMOOTH_SLACK = 0.5
+# Rounding error of one function value, in units of its magnitude, with room to spare.
+_ROUNDING = 16 * sys.float_info.epsilon
 
 
 class GradcheckError(AssertionError):
@@ -163,7 +166,7 @@ def gradcheck(
     >>> bool(gradcheck(lambda x: x * x.data, [3.0]))  # .data detaches one factor: d/dx is 3, not 6
     False
     """
-    xs = _as_floats(inputs)
+    xs = _as_floats(inputs, eps)
     _require_grad_mode("gradcheck")
     leaves = _leaves(xs)
     out = _call(fn, leaves, "gradcheck")
@@ -196,7 +199,7 @@ def gradgradcheck(
     >>> bool(gradgradcheck(lambda x: x * x.data, [3.0]))  # backprop says 0, truly 2
     False
     """
-    xs = _as_floats(inputs)
+    xs = _as_floats(inputs, eps)
     _require_grad_mode("gradgradcheck")
     leaves = _leaves(xs)
     out = _call(fn, leaves, "gradgradcheck")
@@ -223,12 +226,11 @@ def _finish(
     raise_on_failure: bool,
 ) -> GradcheckReport:
     """Compare ``analytic[i][j]`` with the central difference of ``f(x)[i]`` along ``x[j]``."""
-    if not (eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"gradcheck: eps must be a positive finite step, got {eps!r}")
     tols = (eps, atol, rtol)
     probes = [_Probe(f, xs, j, center) for j in range(len(xs))]
     numeric = [
-        [(p - m) / (2 * eps) for p, m in zip(probe.at(eps), probe.at(-eps))] for probe in probes
+        [(p - m) / probe.span(eps) for p, m in zip(probe.at(eps), probe.at(-eps))]
+        for probe in probes
     ]
     entries = [
         _judge(probes[j], i, (j,) if order == 1 else (i, j), xs[j], a, numeric[j][i], *tols)
@@ -258,10 +260,35 @@ class _Probe:
             self._cache[step] = self._f(point)
         return self._cache[step]
 
+    def step(self, h: float) -> float:
+        """The step x + h - x as floats take it (not exactly h when x is large)."""
+        x = self._xs[self._j]
+        taken = (x + h) - x
+        if taken == 0.0:
+            raise ValueError(
+                f"gradcheck: the step {h!r} is lost in rounding at x[{self._j}] = {x!r} "
+                "(x + step == x); pass a larger eps"
+            )
+        return taken
+
+    def lost(self, h: float) -> bool:
+        """Whether x +- h rounds back to x."""
+        x = self._xs[self._j]
+        return x + h == x or x - h == x
+
+    def span(self, h: float) -> float:
+        """The distance between x - h and x + h as floats take them."""
+        return self.step(h) - self.step(-h)
+
+    def noise(self, i: int, h: float) -> float:
+        """How much rounding alone can move a one-sided difference of output ``i``."""
+        scale = max(abs(self.at(-h)[i]), abs(self.at(0.0)[i]), abs(self.at(h)[i]))
+        return _ROUNDING * scale / abs(self.step(h))
+
     def one_sided(self, i: int, h: float) -> tuple[float, float]:
         """Forward and backward differences of output ``i`` with step ``h``."""
         mid = self.at(0.0)[i]
-        return (self.at(h)[i] - mid) / h, (mid - self.at(-h)[i]) / h
+        return (self.at(h)[i] - mid) / self.step(h), (mid - self.at(-h)[i]) / -self.step(-h)
 
 
 def _judge(
@@ -316,17 +343,24 @@ def _kink_slopes(
 ) -> tuple[float, ...] | None:
     """The one-sided slopes around the point if the function is not smooth there, else None."""
     fwd, bwd = probe.one_sided(i, eps)
-    gap = abs(fwd - bwd)
-    if not gap > atol + rtol * max(abs(fwd), abs(bwd)):
+    gap, noise = abs(fwd - bwd), probe.noise(i, eps)
+    if not gap > atol + rtol * max(abs(fwd), abs(bwd)) + noise:
         return None  # the two sides agree: the central difference is trustworthy
+    if probe.lost(eps / _SHRINK):
+        return None  # no finer step to compare with: trust the central difference
     fine_fwd, fine_bwd = probe.one_sided(i, eps / _SHRINK)
-    ratio = abs(fine_fwd - fine_bwd) / gap
-    if _SMOOTH_RATIO[0] <= ratio <= _SMOOTH_RATIO[1]:
-        return None  # the gap is curvature: it shrank with the step
+    fine_gap, fine_noise = abs(fine_fwd - fine_bwd), probe.noise(i, eps / _SHRINK)
+    # Smooth: the gap is curvature, f''(x) * h, and shrinks with the step (give or take
+    # rounding). A kink keeps it, or loses it entirely when it lies between the two steps.
+    expected = gap / _SHRINK
+    if abs(fine_gap - expected) <= _SMOOTH_SLACK * expected + fine_noise + noise / _SHRINK:
+        return None
     return fwd, bwd, fine_fwd, fine_bwd
 
 
-def _as_floats(inputs: Sequence[float]) -> list[float]:
+def _as_floats(inputs: Sequence[float], eps: float) -> list[float]:
+    if not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"gradcheck: eps must be a positive finite step, got {eps!r}")
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
         raise TypeError(
             f"gradcheck: inputs must be a sequence of floats, got {type(inputs).__name__}; "

@@ -279,3 +279,20 @@ def test_tolerances_decide_the_verdict() -> None:
     assert not gradcheck(lambda x: x**3, [1.0], eps=1e-2, atol=1e-6, rtol=1e-6)
     assert gradcheck(lambda x: x**3, [1.0], eps=1e-2, atol=2e-4, rtol=0.0)
     assert gradcheck(lambda x: x**3, [1.0], eps=1e-2, atol=0.0, rtol=1e-4)
+
+
+@pytest.mark.usefixtures("strict_smooth")
+@pytest.mark.parametrize("x", [3e7, 12345678.9, -1e9])
+def test_large_inputs_are_neither_failures_nor_kinks(x: float) -> None:
+    # Far from 0, x + eps is not x + 1e-6 exactly, and rounding of f moves one-sided
+    # differences by ~1e-2: the check divides by the step really taken and knows rounding
+    # noise from a kink.
+    report = gradcheck(lambda v: v * 3.0 + 1.0, [x])
+    assert report and report.entries[0].status == "ok"
+    assert report.entries[0].numeric == pytest.approx(3.0, rel=1e-3)
+
+
+def test_a_step_lost_in_rounding_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"step 1e-06 is lost in rounding at x\[0\] = 1000000000000.0"):
+        gradcheck(lambda v: v * 3.0, [1e12])
+    assert gradcheck(lambda v: v * 3.0, [1e12], eps=1e-2)
