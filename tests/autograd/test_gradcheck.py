@@ -293,6 +293,7 @@ def test_large_inputs_are_neither_failures_nor_kinks(x: float) -> None:
 
 
 def test_a_step_lost_in_rounding_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"step 1e-06 is lost in rounding at x\[0\] = 1000000000000.0"):
+    lost = r"step 1e-06 is lost in rounding at x\[0\] = 1000000000000.0"
+    with pytest.raises(ValueError, match=lost):
         gradcheck(lambda v: v * 3.0, [1e12])
-    assert gradcheck(lambda v: v * 3.0, [1e12], eps=1e-2)
+    assert gradcheck(lambda v: v * 3.0, [1e12], eps=1.0)
