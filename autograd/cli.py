@@ -30,9 +30,10 @@ __all__ = ["main"]
 _FORMATS = (".svg", ".png", ".dot")
 
 _EPILOG = f"""\
-expressions: numbers, variables, + - * / **, unary -, parentheses and the functions
-  {", ".join(FUNCTIONS)}. Quote the expression for the shell; put -- before it if it
-  starts with a minus sign.
+expressions:
+  numbers, variables, + - * / **, unary -, parentheses and the functions
+  {", ".join(FUNCTIONS)}.
+  Quote the expression for the shell; put -- before one that starts with a minus.
 
 examples:
   python -m autograd graph "tanh(x*w + b)" x=0.5 w=-1 b=2 --out neuron.svg
