@@ -11,6 +11,7 @@ This module is the only place in ``nn`` that prints (besides fit's progress bar)
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import sys
 import textwrap
@@ -313,6 +314,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     X, y = DATASETS[s.dataset].make(s.samples, noise=s.noise, seed=args.seed)
     nout = int(y.max()) + 1 if s.loss == "cross_entropy" else 1
     model = MLP(X.shape[1], [*s.hidden, nout], activation=args.activation, seed=args.seed)
+    initial = model.state_dict()  # to draw a graph with gradients if training ends at loss 0
     optimizer: Optimizer
     if s.optimizer == "adam":
         optimizer = Adam(model.parameters(), lr=s.lr)
@@ -364,7 +366,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         w, b = neuron.w[0].data, neuron.b.data
         print(f"learned   y = {w:.4g} x {'+' if b >= 0 else '-'} {abs(b):.4g}", file=out)
 
-    files = _write_files(s, model, X, y, loss, history)
+    files = _write_files(s, model, X, y, loss, history, initial)
     print(f"wrote     {s.out}{'/' if str(s.out)[-1:] not in '/' else ''}", file=out)
     width = max(len(str(path)) for path, _ in files)
     for path, what in files:
@@ -388,6 +390,7 @@ def _write_files(
     y: NDArray[Any],
     loss: LossFn,
     history: History,
+    initial: dict[str, float],
 ) -> list[tuple[Path, str]]:
     from nn import plots
 
@@ -406,19 +409,39 @@ def _write_files(
         files.append((path, "decision boundary with the data"))
     save(model, s.out / "model.json")
     files.append((s.out / "model.json", "the trained model (nn.load reads it)"))
-    files.append(_write_graph(model, X, y, loss, s.out))
+    files.append(_write_graph(model, X, y, loss, s.out, initial))
     return files
 
 
 def _write_graph(
-    model: MLP, X: NDArray[np.float64], y: NDArray[Any], loss: LossFn, folder: Path
+    model: MLP,
+    X: NDArray[np.float64],
+    y: NDArray[Any],
+    loss: LossFn,
+    folder: Path,
+    initial: dict[str, float],
 ) -> tuple[Path, str]:
-    """The graph of the loss of the example the model finds hardest, after backward()."""
+    """The graph of the loss of the example the model finds hardest, after backward().
+
+    When the trained model fits every example (a hinge loss of exactly 0), every gradient
+    is 0 and the picture would show nothing flowing; the graph of the first training step,
+    with the initial weights, shows backprop at work instead.
+    """
     from autograd.cli import write_graph
 
-    with no_grad():
-        losses = [loss(model(row), target).data for row, target in zip(X.tolist(), y.tolist())]
-    k = int(np.argmax(losses))
+    def hardest(m: MLP) -> tuple[int, float]:
+        with no_grad():
+            losses = [loss(m(row), t).data for row, t in zip(X.tolist(), y.tolist())]
+        k = int(np.argmax(losses))
+        return k, losses[k]
+
+    k, worst = hardest(model)
+    when = "after training"
+    if worst == 0.0:
+        model = copy.deepcopy(model)
+        model.load_state_dict(initial)
+        k, worst = hardest(model)
+        when = "at the first step"
     value: Value = loss(model(X[k].tolist()), y[k].item())
     value.label = "loss"
     value.backward()
@@ -427,5 +450,5 @@ def _write_graph(
     path, note = write_graph(
         value, folder / "graph.svg", max_nodes=40, cluster=True, color_by_grad=True
     )
-    what = f"computation graph of the largest one-example loss (example {k}: {losses[k]:.3g})"
+    what = f"computation graph of the largest one-example loss {when} (example {k}: {worst:.3g})"
     return path, what + (f"\n    {note}" if note else "")

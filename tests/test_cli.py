@@ -118,6 +118,9 @@ def test_nn_graph_svg_holds_the_loss_graph(moons: tuple[Path, str]) -> None:
     assert "loss" in text and "relu" in text and "dot" in text
     assert "layers.1" in text or "w.0" in text  # nn's parameter names reach the picture
     assert "computation graph of the largest one-example loss" in stdout
+    # The picture shows gradients flowing: some grad cell reads a non-zero number.
+    grads = [float(g) for g in re.findall(r"grad (-?[0-9.e+-]+)", text)]
+    assert grads and any(g != 0.0 for g in grads)
 
 
 def test_nn_same_seed_same_numbers_other_seed_other_numbers(tmp_path: Path) -> None:
@@ -307,3 +310,20 @@ def test_autograd_usage_errors_exit_2_and_help_lists_commands(tmp_path: Path) ->
         assert command in helped.stdout
     graph_help = run("-m", "autograd", "graph", "--help", cwd=tmp_path)
     assert "--out" in graph_help.stdout and ".dot" in graph_help.stdout
+
+
+def test_nn_graph_of_a_perfect_fit_shows_the_first_step_instead(tmp_path: Path) -> None:
+    from nn.cli import _write_graph
+
+    X = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    y = np.array([1, 0])
+    model = nn.MLP(2, [1], seed=0)
+    initial = model.state_dict()
+    # w = (5, 0) puts both points beyond the margin: every hinge loss, every gradient is 0.
+    names = [name for name, _ in model.named_parameters()]
+    model.load_state_dict(dict(zip(names, [5.0, 0.0, 0.0])))
+    path, what = _write_graph(model, X, y, nn.hinge_loss, tmp_path, initial)
+    assert "at the first step" in what
+    _, text = svg_nodes(path)
+    assert any(float(g) != 0.0 for g in re.findall(r"grad (-?[0-9.e+-]+)", text))
+    assert model.state_dict() == dict(zip(names, [5.0, 0.0, 0.0]))  # the model is untouched
