@@ -26,8 +26,6 @@ sys.path.insert(0, str(pathlib.Path.cwd().parents[0]))  # the repo root: run fro
 import numpy as np
 import matplotlib.pyplot as plt
 
-%matplotlib inline
-%config InlineBackend.figure_formats = ["png"]
 plt.rcParams.update({"figure.figsize": (5, 3.5), "figure.dpi": 90})
 
 # %% [markdown]

@@ -24,8 +24,6 @@ import matplotlib.pyplot as plt
 from autograd import Value, draw_dot
 import nn
 
-%matplotlib inline
-%config InlineBackend.figure_formats = ["png"]
 plt.rcParams.update({"figure.figsize": (5, 3.5), "figure.dpi": 90})
 
 # %% [markdown]

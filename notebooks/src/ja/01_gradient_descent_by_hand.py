@@ -28,8 +28,6 @@ sys.path.insert(0, str(pathlib.Path.cwd().parents[1]))  # リポジトリのル�
 import numpy as np
 import matplotlib.pyplot as plt
 
-%matplotlib inline
-%config InlineBackend.figure_formats = ["png"]
 plt.rcParams.update({"figure.figsize": (5, 3.5), "figure.dpi": 90})
 
 # %% [markdown]

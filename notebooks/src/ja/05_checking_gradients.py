@@ -25,8 +25,6 @@ import matplotlib.pyplot as plt
 
 from autograd import Value, gradcheck, vsum
 
-%matplotlib inline
-%config InlineBackend.figure_formats = ["png"]
 plt.rcParams.update({"figure.figsize": (5, 3.5), "figure.dpi": 90})
 
 # %% [markdown]

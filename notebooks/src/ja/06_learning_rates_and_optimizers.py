@@ -22,8 +22,6 @@ import matplotlib.pyplot as plt
 from autograd import Value, vsum
 import nn
 
-%matplotlib inline
-%config InlineBackend.figure_formats = ["png"]
 plt.rcParams.update({"figure.figsize": (5, 3.5), "figure.dpi": 90})
 
 # %% [markdown]
