@@ -22,6 +22,7 @@ carried, and only the gradients known so far (the others read ``?``).
 from __future__ import annotations
 
 import functools
+import html
 import importlib
 import math
 import shutil
@@ -292,15 +293,8 @@ def _num(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _escape(text: str) -> str:
-    """Escape the characters that structure a record label."""
-    for ch in '\\{}|<>"':
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def _escape_label(text: str) -> str:
-    """Escape a plain (non-record) label: only quotes and backslashes are special."""
+    """Escape a quoted label (a caption): only quotes and backslashes are special."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
@@ -364,11 +358,11 @@ def draw_dot(
     >>> y.label = "y"
     >>> y.backward()
     >>> graph = draw_dot(y)  # in Jupyter, this displays; graph.pipe(format="svg") renders
-    >>> for line in graph.source.splitlines()[4:]:
+    >>> for line in graph.source.splitlines()[4:]:  # doctest: +ELLIPSIS
     ...     print(line.strip())
-    v0 [label="{ x | data 2 | grad 3 }" shape=record]
-    v1 [label="{ data 3 | grad 2 }" shape=record]
-    v2 [label="{ y | data 6 | grad 1 }" shape=record]
+    v0 [label=<...>x</td><vr/><td>data 2</td><vr/><td>grad 3</td></tr></table>> ...]
+    v1 [label=<...>data 3</td><vr/><td>grad 2</td></tr></table>> ...]
+    v2 [label=<...>y</td><vr/><td>data 6</td><vr/><td>grad 1</td></tr></table>> ...]
     v2_op [label="*"]
     v0 -> v2_op
     v1 -> v2_op
@@ -409,7 +403,6 @@ def draw_dot(
         snapshot = explanation.after(step)
         carried = {s.node: s for s in explanation[: snapshot.step.index + 1]}
 
-    sideways = rankdir in ("LR", "RL")
     cls = _digraph_class()
     graph = cls(
         format=format,
@@ -427,7 +420,7 @@ def draw_dot(
         path = module.get(node, "")
         where = subgraphs.get(path, graph)
         label = _relative(node.label, path)
-        _add_value(where, ids[node], node, label, snapshot, color_by_grad, sideways, node is focus)
+        _add_value(where, ids[node], node, label, snapshot, color_by_grad, node is focus)
         if node.parents:
             current = snapshot is not None and snapshot.step.node is node
             style = {"style": "filled", "fillcolor": _CURRENT} if current else {}
@@ -455,17 +448,18 @@ def _add_value(
     label: str,
     snapshot: Snapshot | None,
     color_by_grad: bool,
-    sideways: bool,
     is_focus: bool,
 ) -> None:
-    """The record for one Value: ``label | data | grad``, filled and outlined as asked.
+    """The box for one Value: ``label | data | grad`` side by side, filled and outlined as asked.
 
-    A record's fields run across the direction of the graph, so in a left-to-right graph
-    they need braces to lie side by side, as they do unbraced in a top-to-bottom one.
+    The cells are an HTML-like table in a plain box, not a ``shape=record``: Graphviz's ``dot``
+    cannot route an arrow between neighbouring record nodes of the same rank inside a cluster
+    ("flat edge ... lost edge"), and a table reads the same in every ``rankdir``. The box is
+    sized to the table (``margin=0``, ``height=0``), so the rules between cells reach its frame.
     """
-    fields = [_escape(label)] if label else []
+    fields = [label] if label else []
     fields += [f"data {_num(node.data)}", _grad_text(node, snapshot)]
-    attrs = {"shape": "record"}
+    attrs = {"shape": "box", "margin": "0", "height": "0", "width": "0"}
     if snapshot is not None and snapshot.step.node is node:
         attrs.update(style="filled", fillcolor=_CURRENT, penwidth="2.5")
     elif color_by_grad:
@@ -474,8 +468,19 @@ def _add_value(
             attrs.update(style="filled", fillcolor=grad_color(known))
     if is_focus:
         attrs.update(color=_FOCUS, penwidth="3")
-    text = " | ".join(fields)
-    graph.node(node_id, "{ " + text + " }" if sideways else text, **attrs)
+    graph.node(node_id, _cells(fields), **attrs)
+
+
+def _cells(fields: list[str]) -> str:
+    """An HTML-like label: the fields in one row of cells, with a rule between neighbours.
+
+    >>> _cells(["a<b", "data 1"])  # doctest: +ELLIPSIS
+    '<<table ...><tr><td height="36">a&lt;b</td><vr/><td>data 1</td></tr></table>>'
+    """
+    # One cell 36pt (half an inch, Graphviz's default node height) tall sets the row's height.
+    first, *rest = [html.escape(field) for field in fields]
+    cells = "".join([f'<td height="36">{first}</td>', *(f"<vr/><td>{f}</td>" for f in rest)])
+    return f'<<table border="0" cellspacing="0" cellpadding="8"><tr>{cells}</tr></table>>'
 
 
 def _add_edges(
