@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
-import subprocess
 import sys
 import warnings
 from collections.abc import Sequence
@@ -192,9 +191,9 @@ def _run_graph(
 def write_graph(root: Value, path: Path, **draw_options: Any) -> tuple[Path, str]:
     """Draw the graph of ``root`` into ``path`` (.svg, .png or .dot); return (path, note).
 
-    ``draw_options`` go to ``draw_dot``. When an .svg or .png cannot be rendered (Graphviz's
-    ``dot`` is not installed, or its layout fails), the DOT source is written next to it
-    instead, and the one-line note says why and how to render it later.
+    ``draw_options`` go to ``draw_dot``. When an .svg or .png cannot be rendered because
+    Graphviz's ``dot`` is not installed, the DOT source is written next to it instead, and the
+    one-line note says so and how to render it later.
 
     >>> import tempfile
     >>> x = Value(2.0, "x")
@@ -211,13 +210,6 @@ def write_graph(root: Value, path: Path, **draw_options: Any) -> tuple[Path, str
         data = graph.pipe(format=path.suffix[1:])
     except GraphvizNotFoundError:
         return _write_source(graph.source, path, "Graphviz's dot is not installed")
-    except subprocess.CalledProcessError as error:
-        if draw_options.get("cluster"):
-            # dot's layout can lose an edge between clusters of record nodes; a plain layout
-            # of the same graph works.
-            return write_graph(root, path, **{**draw_options, "cluster": False})
-        reason = (error.stderr or b"").decode(errors="replace").strip().splitlines()
-        return _write_source(graph.source, path, f"dot failed ({reason[-1] if reason else error})")
     path.write_bytes(data)
     return path, ""
 

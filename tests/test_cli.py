@@ -118,6 +118,13 @@ def test_nn_graph_svg_holds_the_loss_graph(moons: tuple[Path, str]) -> None:
     assert "loss" in text and "relu" in text and "dot" in text
     assert "layers.1" in text or "w.0" in text  # nn's parameter names reach the picture
     assert "computation graph of the largest one-example loss" in stdout
+    assert "note:" not in stdout  # rendered, not left as DOT source
+    # Boxed by module (python -m nn asks for cluster=True), with the output layer's box.
+    root = ET.parse(out / "graph.svg").getroot()
+    clusters = {
+        g.findtext(f"{SVG}title") for g in root.iter(f"{SVG}g") if g.get("class") == "cluster"
+    }
+    assert "cluster_layers.2.neurons.0" in clusters
     # The picture shows gradients flowing: some grad cell reads a non-zero number.
     grads = [float(g) for g in re.findall(r"grad (-?[0-9.e+-]+)", text)]
     assert grads and any(g != 0.0 for g in grads)
