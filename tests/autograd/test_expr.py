@@ -252,7 +252,7 @@ class Tree:
 
 
 def _number(x: float) -> Tree:
-    text = repr(x) if x >= 0 else f"({x!r})"
+    text = repr(x) if math.copysign(1.0, x) > 0 else f"({x!r})"  # -0.0 too
     return Tree(text, lambda env: x)
 
 
