@@ -270,7 +270,7 @@ def _extend(children: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
         return Tree(f"{name}({a.text})", lambda env: f(a.compute(env)))
 
     def negate(a: Tree) -> Tree:
-        return Tree(f"-{a.text}", lambda env: -a.compute(env))
+        return Tree(f"(-{a.text})", lambda env: -a.compute(env))  # -x ** y is -(x ** y)
 
     return st.one_of(
         st.builds(binary, st.sampled_from(sorted(BINARY)), children, children),
