@@ -84,7 +84,7 @@ def _tanh3(x: float) -> float:
 
 def _xx3(x: float) -> float:
     u = math.log(x) + 1.0
-    return x**x * (u**3 + 3 * u / x - 1 / x**2)
+    return float(x**x) * (u**3 + 3 * u / x - 1 / x**2)
 
 
 # --- one row per op --------------------------------------------------------------------------
