@@ -243,46 +243,51 @@ def _compile(root: ast.expr, source: str) -> tuple[_Instruction, ...]:
 
 def _check(node: ast.expr, source: str) -> list[ast.expr]:
     """Refuse anything outside the allow-list; return the node's operands, left to right."""
-    piece = ast.get_source_segment(source, node) or type(node).__name__
+
+    # The node's text, for error messages only: finding it costs time linear in the source,
+    # so doing it for every node made parsing quadratic.
+    def text() -> str:
+        return ast.get_source_segment(source, node) or type(node).__name__
+
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             kind = "string " if isinstance(node.value, (str, bytes)) else ""
-            raise _refuse(f"{kind}{piece!r} is not a number", piece, source)
+            raise _refuse(f"{kind}{text()!r} is not a number", text(), source)
         try:
             number = float(node.value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise _refuse(f"number {piece[:30]!r} is too large for a float", piece, source)
+            raise _refuse(f"number {text()[:30]!r} is too large for a float", text(), source)
         return []
     if isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
-            raise _refuse(f"{node.id!r} is a function; call it, e.g. {node.id}(x)", piece, source)
+            raise _refuse(f"{node.id!r} is a function; call it, e.g. {node.id}(x)", text(), source)
         return []
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise _refuse(_bad_operator(node.op, piece), piece, source)
+            raise _refuse(_bad_operator(node.op, text()), text(), source)
         return [node.operand]
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise _refuse(_bad_operator(node.op, piece), piece, source)
+            raise _refuse(_bad_operator(node.op, text()), text(), source)
         return [node.left, node.right]
     if isinstance(node, ast.Call):
-        return [_check_call(node, piece, source)]
+        return [_check_call(node, text, source)]
     what = _REFUSED.get(type(node), type(node).__name__)
-    raise _refuse(f"{what} is not allowed: {piece!r}", piece, source)
+    raise _refuse(f"{what} is not allowed: {text()!r}", text(), source)
 
 
-def _check_call(node: ast.Call, piece: str, source: str) -> ast.expr:
+def _check_call(node: ast.Call, text: Callable[[], str], source: str) -> ast.expr:
     if not isinstance(node.func, ast.Name):
-        raise _refuse(f"only the engine's functions can be called, not {piece!r}", piece, source)
+        raise _refuse(f"only the engine's functions can be called, not {text()!r}", text(), source)
     name = node.func.id
     if name not in FUNCTIONS:
-        raise _refuse(f"unknown function {name!r} in {piece!r}", piece, source)
+        raise _refuse(f"unknown function {name!r} in {text()!r}", text(), source)
     if node.keywords:
-        raise _refuse(f"keyword arguments are not allowed: {piece!r}", piece, source)
+        raise _refuse(f"keyword arguments are not allowed: {text()!r}", text(), source)
     if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        raise _refuse(f"{name}() takes exactly one argument, got {piece!r}", piece, source)
+        raise _refuse(f"{name}() takes exactly one argument, got {text()!r}", text(), source)
     return node.args[0]
 
 

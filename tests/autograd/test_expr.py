@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Callable
@@ -317,3 +318,16 @@ def test_variables_are_exactly_the_names_in_the_text(tree: Tree) -> None:
     except (ArithmeticError, ValueError):
         return  # a constant part that fails (e.g. log of a negative number)
     assert set(expression.variables) == set(re.findall(r"\b[xyz]\b", tree.text))
+
+
+def test_a_valid_expression_never_looks_up_source_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Finding a node's text is linear in the source; doing it per node made parse quadratic
+    # (2,000 terms took seconds). Only error messages may need it.
+    calls: list[object] = []
+    real = ast.get_source_segment
+    monkeypatch.setattr(ast, "get_source_segment", lambda *a, **k: calls.append(a) or real(*a))
+    parse("+".join(["tanh(x)"] * 2000)).evaluate({"x": 0.5})
+    assert calls == []
+    with pytest.raises(ExpressionError, match=r"x\.real"):
+        parse("tanh(x.real)")
+    assert calls
