@@ -96,8 +96,12 @@ def _sign(x: Num) -> float:
 
 
 def _over(c: float, x: Num) -> Num:
-    """c / x, giving a signed infinity for a float x == 0 (a derivative that blows up)."""
-    if _is_float(x) and x == 0.0:
+    """c / x, giving a signed infinity at x == 0 (a derivative that blows up).
+
+    The infinity is a plain number in both paths, so ``grad(..., create_graph=True)`` agrees
+    with ``backward()`` there instead of dividing by zero.
+    """
+    if _data(x) == 0.0:
         return math.copysign(math.inf, c)
     return c / x
 
@@ -176,7 +180,7 @@ def _sum(*args: float) -> float:
 
 def _dpow_da(a: Num, b: Num) -> Num:
     """d(a**b)/da = b * a**(b-1)."""
-    if _is_float(a) and a == 0.0 and _data(b) < 1.0:
+    if _data(a) == 0.0 and _data(b) < 1.0:  # as _over: a plain number in both paths
         return 0.0 if _data(b) == 0.0 else math.inf
     return b * a ** (b - 1.0)
 

@@ -479,3 +479,13 @@ def test_a_zero_gradient_is_not_propagated_and_dead_relus_give_zero() -> None:
     alive = (Value(-1.0) * w).relu()  # relu(2): the gradient flows
     alive.backward()
     assert w.grad == -1.0
+
+
+def test_infinite_derivatives_at_zero_agree_across_paths() -> None:
+    for f in (lambda v: v.sqrt(), lambda v: v**0.5, lambda v: v**0.25):
+        x = Value(0.0)
+        assert grad(f(x), [x])[0].data == math.inf
+        assert grad(f(x), [x], create_graph=True)[0].data == math.inf
+        y = Value(0.0)
+        f(y).backward()
+        assert y.grad == math.inf
