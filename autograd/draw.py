@@ -411,7 +411,9 @@ def draw_dot(
         edge_attr={"arrowsize": "0.7", "fontname": "Helvetica"},
     )
     module = _clusters(order, users) if cluster else {}
-    subgraphs = _cluster_graphs({module[n] for n in shown if n in module}, cls)
+    # In graph order, not set order: the same graph must give the same DOT text every run.
+    paths = dict.fromkeys(module[n] for n in order if n in shown and n in module)
+    subgraphs = _cluster_graphs(paths, cls)
 
     # Nodes: each Value and its op oval go into the subgraph of its module, if any.
     for node in order:

@@ -721,3 +721,29 @@ def test_ipython_displays_the_graph_as_svg() -> None:
     o, _ = neuron()
     data, _ = formatters.DisplayFormatter().format(draw_dot(o))
     assert data["image/svg+xml"].startswith("<?xml") and "data 0.7071" in data["image/svg+xml"]
+
+
+def test_clustered_dot_source_is_the_same_in_every_process() -> None:
+    # Module paths are strings; iterating a set of them follows the per-process hash seed.
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import nn\n"
+        "from autograd import draw_dot\n"
+        "model = nn.MLP(2, [4, 4, 1], seed=0)\n"
+        "loss = nn.hinge_loss(model([0.3, -0.7]), 1)\n"
+        "loss.backward()\n"
+        "print(draw_dot(loss, cluster=True, max_nodes=None).source)\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    sources = {
+        subprocess.run(
+            [sys.executable, "-c", script, root],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(sources) == 1
+    assert "cluster_layers.0" in sources.pop()
