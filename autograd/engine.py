@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 import linecache
 import math
-import operator
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -451,10 +450,6 @@ class _TracedValue(Value):
     site: str
 
 
-_NODE_TYPES = frozenset({Value, _TracedValue})
-_DATA = operator.attrgetter("data")
-
-
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
 
@@ -504,30 +499,49 @@ def _checked_backward(node: Value, g: float) -> None:
 # --- the graph walk -----------------------------------------------------------------------
 
 
-def _interior(root: Value) -> list[Value]:
+def _interior(root: Value, *, skip_dead: bool = False) -> list[Value]:
     """The nodes ``root`` depends on that were made by an op, each after its parents.
 
     Leaves are left out: backprop has nothing to do at a leaf, and a network's leaves (its
     weights) are the parents of very many nodes, so skipping them saves most of the walk.
+    With ``skip_dead``, so is a relu that output 0: it passes no gradient back, so for
+    backprop it is a leaf, and whatever lies behind it only is never visited. In a relu
+    network (and behind every satisfied hinge margin) that is much of the graph.
     The walk uses an explicit stack, so depth is limited by memory, not by the recursion limit.
     """
     if root._a is None:
         return []
     order: list[Value] = []
     seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[Any] = [root]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))  # comes off the stack after all of its parents
-            # Reversed, so parents are expanded in their own order.
-            for parent in reversed(node.parents):
+        node = stack.pop()
+        if node is _PARENTS_DONE:
+            order.append(stack.pop())  # the node under the marker: all its parents are in order
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        if skip_dead and node._op is ops.RELU and node.data == 0.0:
+            continue
+        stack.append(node)
+        stack.append(_PARENTS_DONE)
+        # Push the parents that are interior and new, last parent first so that they are
+        # expanded in their own order. The three layouts of Value.__slots__, unrolled.
+        a, b = node._a, node._b
+        if b is _MANY:
+            for parent in reversed(a):
                 if parent._a is not None and parent not in seen:
-                    stack.append((parent, False))
+                    stack.append(parent)
+        else:
+            if b is not None and b._a is not None and b not in seen:
+                stack.append(b)
+            if a._a is not None and a not in seen:
+                stack.append(a)
     return order
+
+
+_PARENTS_DONE: Any = object()  # on _interior's stack: the node below it is finished
 
 
 def topo_sort(root: Value) -> list[Value]:
@@ -555,12 +569,13 @@ def topo_sort(root: Value) -> list[Value]:
 def _backprop(root: Value) -> None:
     """Add d root / d node to ``.grad`` of every node ``root`` depends on.
 
-    A node whose gradient is exactly 0 passes nothing on, so its rule is skipped; this is
-    where relu networks save time. (A non-finite local derivative behind a zero gradient
-    thus gives 0, not nan; ``detect_anomaly`` runs every rule and reports it.)
-    Leaves simply accumulate. An interior node's ``.grad`` is set aside first and added back
-    at the end, so that what flows backwards from it is this pass's gradient alone (a second
-    ``backward()`` then doubles every grad instead of compounding the first).
+    Zeros are not propagated: a node whose gradient is exactly 0 passes nothing on, so its
+    rule is skipped, and a relu that output 0 is treated as a leaf (see ``_interior``); this
+    is where relu networks save most of their time. (A non-finite local derivative behind a
+    zero therefore gives 0, not nan; ``detect_anomaly`` runs every rule and reports it.)
+    Leaves and such dead relus simply accumulate. An interior node's ``.grad`` is set aside
+    first and added back at the end, so that what flows backwards from it is this pass's
+    gradient alone (a second ``backward()`` then doubles every grad instead of compounding).
     The cyclic garbage collector is paused meanwhile: the graph holds no cycles, and the
     sort's allocations would otherwise trigger many pointless collections.
     """
@@ -570,7 +585,7 @@ def _backprop(root: Value) -> None:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        interior = _interior(root)
+        interior = _interior(root, skip_dead=True)
         saved = [node.grad for node in interior]
         for node in interior:
             node.grad = 0.0
@@ -625,18 +640,28 @@ def dot(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None = N
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot() needs as many weights as inputs, got {len(ws)} and {len(xs)}")
+    # The hot path of a network: Values only, no per-element checks. Anything that is not a
+    # Value has no float .data (numbers have no .data, numpy's is a buffer), so the sum is
+    # not a float and the careful path below converts or refuses it.
+    try:
+        data = sum([w.data * x.data for w, x in zip(ws, xs)], 0.0)
+        if bias is not None:
+            data += bias.data
+    except (AttributeError, TypeError):
+        data = None
+    if type(data) is not float:
+        return _dot_converting(ws, xs, bias)
     args = (*ws, *xs) if bias is None else (*ws, *xs, bias)
-    # One pass in C over the types; the slow path only runs when inputs need converting.
-    if not _NODE_TYPES.issuperset(map(type, args)):
-        xs = [x if isinstance(x, Value) else _lift_strict(x, "dot") for x in xs]
-        args = (*ws, *xs) if bias is None else (*ws, *xs, bias)
-        for a in args:
-            if not isinstance(a, Value):
-                raise TypeError(f"dot() weights and bias must be Values, got {type(a).__name__}")
-    data: float = sum(map(operator.mul, map(_DATA, ws), map(_DATA, xs)), 0.0)
-    if bias is not None:
-        data += bias.data
     return _make(data, args, _MANY, ops.DOT)
+
+
+def _dot_converting(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None) -> Value:
+    """``dot`` for inputs that are plain numbers (made leaves) or wrong (a clear TypeError)."""
+    xv = [x if isinstance(x, Value) else _lift_strict(x, "dot") for x in xs]
+    for w in (*ws, bias):
+        if not isinstance(w, Value) and w is not None:
+            raise TypeError(f"dot() weights and bias must be Values, got {type(w).__name__}")
+    return dot(ws, xv, bias)
 
 
 def vsum(values: Iterable[Value | float]) -> Value:

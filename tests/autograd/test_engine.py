@@ -489,3 +489,26 @@ def test_infinite_derivatives_at_zero_agree_across_paths() -> None:
         y = Value(0.0)
         f(y).backward()
         assert y.grad == math.inf
+
+
+def test_a_dead_relu_still_gets_its_own_grad_but_passes_nothing_back() -> None:
+    x = Value(2.0)
+    dead = (-x).relu()  # relu(-2) = 0: backprop treats it as a leaf
+    y = dead * 3.0 + x
+    y.backward()
+    assert dead.grad == 3.0 and x.grad == 1.0
+    y.backward()
+    assert dead.grad == 6.0 and x.grad == 2.0  # accumulates, as every node does
+
+
+@given(st.integers(0, 10_000))
+def test_skipping_dead_relus_gives_the_same_grads_as_the_full_graph(seed: int) -> None:
+    rng = random.Random(seed)
+    xs = [Value(rng.uniform(-1, 1)) for _ in range(3)]
+    ws = [[Value(rng.uniform(-1, 1)) for _ in range(3)] for _ in range(4)]
+    hidden = [dot(w, xs, Value(rng.uniform(-0.5, 0.5))).relu() for w in ws]  # some dead
+    out = vsum([(h * rng.uniform(-1, 1)).relu() for h in hidden]) + vsum(hidden) * 0.5
+    params = [*xs, *(p for w in ws for p in w)]
+    full = [g.data for g in grad(out, params, create_graph=True)]  # the Value path: no skipping
+    out.backward()
+    assert [p.grad for p in params] == pytest.approx(full, rel=1e-12, abs=1e-15)
