@@ -644,7 +644,7 @@ def dot(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None = N
     # Value has no float .data (numbers have no .data, numpy's is a buffer), so the sum is
     # not a float and the careful path below converts or refuses it.
     try:
-        data = sum([w.data * x.data for w, x in zip(ws, xs)], 0.0)
+        data = sum([w.data * x.data for w, x in zip(ws, xs)], 0.0)  # type: ignore[union-attr]
         if bias is not None:
             data += bias.data
     except (AttributeError, TypeError):
