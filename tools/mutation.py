@@ -82,10 +82,6 @@ settings.load_profile("mutation")
 # Mutants that cannot change behaviour, found by reading them, with the reason. Keyed by
 # (rule, description, which occurrence of that description within the rule, from 0).
 EQUIVALENT = {
-    ("_over", "x -> c", 0): (
-        "_is_float(c) instead of _is_float(x): c is always the float 0.5, and when x is a Value "
-        "`x == 0.0` compares by identity and is False, so the same branch runs either way"
-    ),
     ("_dpow_db", "b -> out", 0): (
         "_data(out) >= 0 instead of _data(b) >= 0, read only where a == 0: there out = 0 ** b "
         "is 0 or 1 when b >= 0, and the forward pass has already refused b < 0"
@@ -104,10 +100,6 @@ EQUIVALENT = {
     ),
     ("_dot", "2 -> 3", 1): (
         "prev[n : 3 * n] instead of prev[n : 2 * n]: zip() stops after the n weights anyway"
-    ),
-    ("_dpow_da", "a -> b", 0): (
-        "_is_float(b) instead of _is_float(a): a and b are both floats or both Values, except "
-        "for a number exponent under create_graph, where a is a Value and `a == 0.0` is False"
     ),
 }
 
