@@ -254,48 +254,39 @@ class Value:
         return _make(op.forward(self.data, other.data), self, other, op)
 
     # --- arithmetic -----------------------------------------------------------------------
+    # Each operator is one line: _left(op, self, other) makes op(self, other) and
+    # _right(op, self, other) makes op(other, self), turning a plain number into a leaf.
 
     def __add__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else self._apply(ops.ADD, o)
+        return _left(ops.ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else o._apply(ops.ADD, self)
+        return _right(ops.ADD, self, other)
 
     def __sub__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else self._apply(ops.SUB, o)
+        return _left(ops.SUB, self, other)
 
     def __rsub__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else o._apply(ops.SUB, self)
+        return _right(ops.SUB, self, other)
 
     def __mul__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else self._apply(ops.MUL, o)
+        return _left(ops.MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else o._apply(ops.MUL, self)
+        return _right(ops.MUL, self, other)
 
     def __truediv__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else self._apply(ops.DIV, o)
+        return _left(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else o._apply(ops.DIV, self)
+        return _right(ops.DIV, self, other)
 
     def __pow__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return self._apply(ops.POW, other)
-        o = _lift(other)
-        return NotImplemented if o is None else self._apply(ops.POW_CONST, o)
+        # A number exponent is a constant: POW_CONST sends no derivative to it.
+        return _left(ops.POW if isinstance(other, Value) else ops.POW_CONST, self, other)
 
     def __rpow__(self, other: Operand) -> Value:
-        o = _lift(other)
-        return NotImplemented if o is None else o._apply(ops.POW, self)
+        return _right(ops.POW, self, other)
 
     def __neg__(self) -> Value:
         return self._apply(ops.NEG)
@@ -411,6 +402,22 @@ def _lift(x: object) -> Value | None:
         return Value(x)  # type: ignore[arg-type]
     except TypeError:
         return None
+
+
+def _left(op: Op, value: Value, other: object) -> Value:
+    """``op(value, other)``; NotImplemented (so Python raises TypeError) if other is no number."""
+    o = other if type(other) is Value else _lift(other)
+    if o is None:
+        return NotImplemented  # type: ignore[no-any-return]
+    return _make(op.forward(value.data, o.data), value, o, op)
+
+
+def _right(op: Op, value: Value, other: object) -> Value:
+    """``op(other, value)``, for the reflected operators such as ``2 - v``."""
+    o = _lift(other)
+    if o is None:
+        return NotImplemented  # type: ignore[no-any-return]
+    return _make(op.forward(o.data, value.data), o, value, op)
 
 
 _new = object.__new__
