@@ -247,11 +247,9 @@ class Value:
 
     # --- building nodes -------------------------------------------------------------------
 
-    def _apply(self, op: Op, other: Value | None = None) -> Value:
-        """Make the node ``op(self)`` or ``op(self, other)``: forward value, parents, op."""
-        if other is None:
-            return _make(op.forward(self.data), self, None, op)
-        return _make(op.forward(self.data, other.data), self, other, op)
+    def _apply(self, op: Op) -> Value:
+        """Make the node ``op(self)`` of a one-input op: forward value, parent, op."""
+        return _make(op.forward(self.data), self, None, op)
 
     # --- arithmetic -----------------------------------------------------------------------
     # Each operator is one line: _left(op, self, other) makes op(self, other) and

@@ -17,7 +17,8 @@ work on both. ``out`` is the op's result (a float, or the node itself), which ma
 (``exp`` and ``tanh``, for instance).
 
 To add an op: write its forward function (with a clear error for bad input), add its row to
-the table, and give ``Value`` a method that calls ``self._apply(OP, ...)``.
+the table, and give ``Value`` a method: ``self._apply(OP)`` for one input, or
+``_left(OP, self, other)`` and ``_right(OP, self, other)`` for an operator with two.
 """
 
 from __future__ import annotations

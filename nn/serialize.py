@@ -27,6 +27,7 @@ Design choices:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import numbers
@@ -167,9 +168,8 @@ def _fsync_directory(directory: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
     finally:
         os.close(fd)
 
