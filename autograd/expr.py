@@ -90,7 +90,13 @@ _Instruction = tuple[str, float | str]
 
 
 class ExpressionError(ValueError):
-    """An expression that cannot be parsed, or bindings that do not fit it."""
+    """An expression that cannot be parsed, or bindings that do not fit it.
+
+    >>> parse("x ^ 2")
+    Traceback (most recent call last):
+    ...
+    autograd.expr.ExpressionError: operator ^ is not allowed: ...
+    """
 
 
 class Expression:

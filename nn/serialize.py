@@ -52,6 +52,12 @@ class SerializationError(ValueError):
     """A model file or state dict that cannot be loaded (or a model that cannot be saved).
 
     The message names the file (or ``load_state_dict()``) and what is wrong with it.
+
+    >>> from nn import MLP
+    >>> MLP(2, [1], seed=0).load_state_dict({"layers.0.neurons.0.w.0": 1.0})
+    Traceback (most recent call last):
+    ...
+    nn.serialize.SerializationError: load_state_dict(): ...
     """
 
 
