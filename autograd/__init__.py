@@ -11,20 +11,9 @@ A ``Value`` holds one float. Arithmetic on Values records a computation graph, a
 (10.0, 7.0)
 """
 
-from autograd import fast as _fast  # noqa: F401  (installs the fast backward rules)
 from autograd.draw import GraphvizNotFoundError, draw_dot
-from autograd.engine import (
-    Value,
-    detect_anomaly,
-    dot,
-    grad,
-    is_anomaly_enabled,
-    is_grad_enabled,
-    no_grad,
-    topo_sort,
-    vsum,
-)
 from autograd.explain import explain
+from autograd.functions import dot, grad, vsum
 from autograd.gradcheck import (
     GradcheckEntry,
     GradcheckError,
@@ -33,6 +22,9 @@ from autograd.gradcheck import (
     gradcheck,
     gradgradcheck,
 )
+from autograd.modes import detect_anomaly, is_anomaly_enabled, is_grad_enabled, no_grad
+from autograd.value import Value
+from autograd.walk import topo_sort
 
 __all__ = [
     "GradcheckEntry",

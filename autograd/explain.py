@@ -21,7 +21,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
+from autograd import ops
+from autograd.chain import Send
 from autograd.engine import Value, topo_sort
+from autograd.walk import gradients
 
 if TYPE_CHECKING:
     import graphviz
@@ -206,17 +209,15 @@ def explain(root: Value) -> Explanation:
         raise TypeError(f"explain() needs a Value, got {type(root).__name__}")
     grads: dict[Value, float] = {root: 1.0}
     steps: list[Step] = []
-    for node in reversed(topo_sort(root)):
-        if not node.parents:
-            continue  # a leaf: nothing to send further back
-        upstream = grads.get(node, 0.0)
-        contributions = tuple(
-            Contribution(parent, local, upstream * local)
-            for parent, local in zip(node.parents, node.local_grads())
-        )
+
+    def record(node: Value, upstream: float, sends: Sequence[Send]) -> None:
+        # The walk backward() takes calls this at each node, with the products it sends.
+        contributions = tuple(Contribution(p, float(d), product) for p, d, product in sends)
         for parent, _, product in contributions:
             grads[parent] = grads.get(parent, 0.0) + product
         steps.append(Step(len(steps), node, upstream, contributions))
+
+    gradients(root, 1.0, watch=record)
     return Explanation(root, tuple(steps), grads)
 
 
@@ -230,7 +231,7 @@ def _uses(steps: Sequence[Step]) -> dict[Value, int]:
 
 
 # Binding strength of each formula, for parentheses: x*y+z needs none, (x+y)*z does.
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+_PRECEDENCE = {op.name: op.precedence for op in ops.TABLE if op.precedence is not None}
 _ATOM = 5  # a label, a number or a call like tanh(x): never needs parentheses
 _MAX_FORMULA = 24  # longer formulas are unreadable in a table column; use a short id instead
 

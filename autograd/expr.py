@@ -24,6 +24,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 
+from autograd import ops
 from autograd.engine import Value, no_grad
 
 __all__ = ["FUNCTIONS", "Expression", "ExpressionError", "parse"]
@@ -31,16 +32,11 @@ __all__ = ["FUNCTIONS", "Expression", "ExpressionError", "parse"]
 Operand = Value | float
 
 #: The functions an expression may call, each with exactly one argument.
+#: Every one-input op of the table that is written as a call, such as ``tanh(x)``.
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
-    "abs": operator.abs,
-    "cos": Value.cos,
-    "exp": Value.exp,
-    "log": Value.log,
-    "relu": Value.relu,
-    "sigmoid": Value.sigmoid,
-    "sin": Value.sin,
-    "sqrt": Value.sqrt,
-    "tanh": Value.tanh,
+    op.name: getattr(Value, op.method)
+    for op in sorted(ops.TABLE, key=lambda op: op.name)
+    if op.arity == 1 and op.precedence is None
 }
 
 _BINARY: dict[type[ast.operator], tuple[str, Callable[[Operand, Operand], Operand]]] = {

@@ -1,12 +1,14 @@
-"""Every operation the engine knows: its forward value and its local derivative, side by side.
+"""The op table: every operation the engine knows, each in one entry.
 
-An op is one line in the table at the bottom of this file::
+An entry gives, side by side, what an op *is* and everything the rest of the code reads::
 
-    MUL = Op("*", _mul, lambda out, a, b: (b, a))
+    MUL = Op("*", operator.mul, lambda out, a, b: (b, a),
+             arity=2, method="__mul__", symbol="*", precedence=2, backward=_mul_backward)
 
-``forward`` computes the result from the parents' floats. ``local`` gives the local
-derivatives d(out)/d(parent_i), one per parent: the factors the chain rule multiplies the
-upstream gradient by. ``local`` is written once and runs on two kinds of argument:
+``forward`` computes the result from the parents' floats, with a clear error for bad input.
+``local`` gives the local derivatives d(out)/d(parent_i), one per parent: the factors the chain
+rule multiplies the upstream gradient by (see ``autograd/chain.py``). ``local`` is written once
+and runs on two kinds of argument:
 
 * plain floats, during an ordinary ``backward()``;
 * Values, during ``autograd.grad(..., create_graph=True)``, where the derivative must itself
@@ -16,9 +18,15 @@ That is why the rules only use arithmetic and the helpers below (``_cos``, ``_lo
 work on both. ``out`` is the op's result (a float, or the node itself), which many rules reuse
 (``exp`` and ``tanh``, for instance).
 
-To add an op: write its forward function (with a clear error for bad input), add its row to
-the table, and give ``Value`` a method: ``self._apply(OP)`` for one input, or
-``_left(OP, self, other)`` and ``_right(OP, self, other)`` for an operator with two.
+The other fields say how the op is made and written: ``method`` is the ``Value`` method (or the
+``autograd`` function, for the n-ary ops) that builds it, ``symbol`` is how a formula writes it
+(the expression parser and ``explain`` read it; None: not in formulas), and ``precedence`` is
+the binding strength of an operator (None for a function call). ``backward`` is the float rule
+``backward()`` runs: the generic ``chain_rule`` unless a hand-written one, written right above
+the entry, is faster. The tests check each hand-written rule against ``chain_rule``.
+
+To add an op: write its forward function and its entry, give ``Value`` its method, and add its
+row to ``tests/autograd/test_ops.py``; the op-contract test fails until all three exist.
 """
 
 from __future__ import annotations
@@ -28,38 +36,53 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from autograd.chain import chain_rule
+
 # The rules run on floats and on Values alike, so their arguments are typed loosely.
 Num = Any
 Local = Callable[..., tuple[Num, ...]]
-Backward = Callable[[Any, float], None]
+Backward = Callable[[Any, Any], None]
 
 
 class Op:
-    """One kind of node: a name for pictures, a forward function and a local-derivative rule.
+    """One kind of node: its forward function, its local derivatives and how it is written.
 
-    ``backward`` is the float-only rule ``backward()`` runs. By default it is derived from
-    ``local``; the hot ops of a network get a hand-written fast version (see
-    ``autograd/fast.py``), which the tests check against this default.
+    ``np_forward`` and ``np_local`` are room for vectorised (numpy) twins of ``forward`` and
+    ``local``; None until something needs them (numpy is never imported here).
     """
 
-    __slots__ = ("backward", "forward", "local", "name")
+    __slots__ = (
+        "arity", "backward", "forward", "local", "method", "name", "np_forward", "np_local",
+        "precedence", "symbol",
+    )  # fmt: skip
 
-    def __init__(self, name: str, forward: Callable[..., float], local: Local) -> None:
-        self.name = name
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., float],
+        local: Local,
+        *,
+        arity: int | None,
+        method: str,
+        symbol: str | None = None,
+        precedence: int | None = None,
+        backward: Backward = chain_rule,
+        np_forward: Callable[..., Any] | None = None,
+        np_local: Callable[..., Any] | None = None,
+    ) -> None:
+        self.name = name  # what Value.op shows: "+", "neg", "tanh", ...
         self.forward = forward
         self.local = local
-        self.backward: Backward = _generic_backward
+        self.arity = arity  # number of parents; None for any number (dot, sum)
+        self.method = method
+        self.symbol = symbol
+        self.precedence = precedence
+        self.backward = backward
+        self.np_forward = np_forward
+        self.np_local = np_local
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
-
-
-def _generic_backward(node: Any, g: float) -> None:
-    """Chain rule for one node: add upstream gradient x local derivative to each parent."""
-    prev = node.parents
-    local = node._op.local(node.data, *[p.data for p in prev])
-    for parent, d in zip(prev, local):
-        parent.grad += g * d
 
 
 # Helpers that let one rule serve both floats and Values.
@@ -201,30 +224,113 @@ def _dot_local(out: Num, *args: Num) -> tuple[Num, ...]:
     return (*xs, *ws, 1.0) if len(args) & 1 else (*xs, *ws)
 
 
-# The table. name, forward, local derivative(s) given (out, *parents).
+# --- the table ---------------------------------------------------------------------------
+# Each entry: name, forward, local derivative(s) given (out, *parents), then how the op is made
+# and written. A hand-written float rule stands right above the entry it speeds up; each does
+# what chain_rule does, unrolled, for floats only: node._a and node._b are the parents.
 
-LEAF = Op("", float, lambda out: ())
-ADD = Op("+", operator.add, lambda out, a, b: (1.0, 1.0))
-SUB = Op("-", operator.sub, lambda out, a, b: (1.0, -1.0))
-MUL = Op("*", operator.mul, lambda out, a, b: (b, a))
-DIV = Op("/", _div, lambda out, a, b: (1.0 / b, -out / b))
-POW = Op("**", _pow, lambda out, a, b: (_dpow_da(a, b), _dpow_db(out, a, b)))
-# A number exponent is a constant: no derivative flows to it (and none that could be nan).
-POW_CONST = Op("**", _pow, lambda out, a, b: (_dpow_da(a, _data(b)), 0.0))
-NEG = Op("neg", operator.neg, lambda out, a: (-1.0,))
-ABS = Op("abs", abs, lambda out, a: (_sign(a),))
-EXP = Op("exp", _exp, lambda out, a: (out,))
-LOG = Op("log", _ln, lambda out, a: (1.0 / a,))
-SQRT = Op("sqrt", _sqrt, lambda out, a: (_over(0.5, out),))
-TANH = Op("tanh", math.tanh, lambda out, a: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),))
-RELU = Op("relu", _relu, lambda out, a: (_step(a),))
-SIN = Op("sin", math.sin, lambda out, a: (_cos(a),))
-COS = Op("cos", math.cos, lambda out, a: (-_sin(a),))
-DOT = Op("dot", _dot, _dot_local)
-SUM = Op("sum", _sum, lambda out, *args: (1.0,) * len(args))
+LEAF = Op("", float, lambda out: (), arity=0, method="__init__")
 
-ALL: tuple[Op, ...] = (
-    ADD, SUB, MUL, DIV, POW, POW_CONST, NEG, ABS, EXP, LOG, SQRT,
+
+def _add_backward(node: Any, g: float) -> None:
+    a, b = node._a, node._b
+    a.grad += g
+    b.grad += g
+
+
+ADD = Op("+", operator.add, lambda out, a, b: (1.0, 1.0),
+         arity=2, method="__add__", symbol="+", precedence=1, backward=_add_backward)  # fmt: skip
+
+
+def _sub_backward(node: Any, g: float) -> None:
+    a, b = node._a, node._b
+    a.grad += g
+    b.grad -= g
+
+
+SUB = Op("-", operator.sub, lambda out, a, b: (1.0, -1.0),
+         arity=2, method="__sub__", symbol="-", precedence=1, backward=_sub_backward)  # fmt: skip
+
+
+def _mul_backward(node: Any, g: float) -> None:
+    a, b = node._a, node._b
+    a.grad += g * b.data
+    b.grad += g * a.data
+
+
+MUL = Op("*", operator.mul, lambda out, a, b: (b, a),
+         arity=2, method="__mul__", symbol="*", precedence=2, backward=_mul_backward)  # fmt: skip
+DIV = Op("/", _div, lambda out, a, b: (1.0 / b, -out / b),
+         arity=2, method="__truediv__", symbol="/", precedence=2)  # fmt: skip
+POW = Op("**", _pow, lambda out, a, b: (_dpow_da(a, b), _dpow_db(out, a, b)),
+         arity=2, method="__pow__", symbol="**", precedence=4)  # fmt: skip
+# The same op with a number exponent, which is a constant: no derivative flows to it (and none
+# that could be nan). Value.__pow__ picks it; it shares POW's name, so it is not in TABLE.
+POW_CONST = Op("**", _pow, lambda out, a, b: (_dpow_da(a, _data(b)), 0.0),
+               arity=2, method="__pow__", symbol="**", precedence=4)  # fmt: skip
+
+
+def _neg_backward(node: Any, g: float) -> None:
+    node._a.grad -= g
+
+
+NEG = Op("neg", operator.neg, lambda out, a: (-1.0,),
+         arity=1, method="__neg__", symbol="-", precedence=3, backward=_neg_backward)  # fmt: skip
+ABS = Op("abs", abs, lambda out, a: (_sign(a),), arity=1, method="__abs__", symbol="abs")
+EXP = Op("exp", _exp, lambda out, a: (out,), arity=1, method="exp", symbol="exp")
+LOG = Op("log", _ln, lambda out, a: (1.0 / a,), arity=1, method="log", symbol="log")
+SQRT = Op("sqrt", _sqrt, lambda out, a: (_over(0.5, out),), arity=1, method="sqrt", symbol="sqrt")
+
+
+def _tanh_backward(node: Any, g: float) -> None:
+    t = node.data
+    node._a.grad += g * (1.0 - t * t)
+
+
+TANH = Op("tanh", math.tanh, lambda out, a: (1.0 - out * out,),
+          arity=1, method="tanh", symbol="tanh", backward=_tanh_backward)  # fmt: skip
+SIGMOID = Op("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),),
+             arity=1, method="sigmoid", symbol="sigmoid")  # fmt: skip
+
+
+def _relu_backward(node: Any, g: float) -> None:
+    if node.data > 0.0:
+        node._a.grad += g
+
+
+RELU = Op("relu", _relu, lambda out, a: (_step(a),),
+          arity=1, method="relu", symbol="relu", backward=_relu_backward)  # fmt: skip
+SIN = Op("sin", math.sin, lambda out, a: (_cos(a),), arity=1, method="sin", symbol="sin")
+COS = Op("cos", math.cos, lambda out, a: (-_sin(a),), arity=1, method="cos", symbol="cos")
+
+
+def _dot_backward(node: Any, g: float) -> None:
+    prev = node._a  # an n-ary node's parents, as a tuple
+    n = len(prev) // 2
+    for w, x in zip(prev[:n], prev[n : 2 * n]):
+        w.grad += g * x.data
+        x.grad += g * w.data
+    if len(prev) & 1:
+        prev[-1].grad += g
+
+
+DOT = Op("dot", _dot, _dot_local, arity=None, method="dot", backward=_dot_backward)
+
+
+def _sum_backward(node: Any, g: float) -> None:
+    for p in node._a:
+        p.grad += g
+
+
+SUM = Op("sum", _sum, lambda out, *args: (1.0,) * len(args),
+         arity=None, method="vsum", backward=_sum_backward)  # fmt: skip
+
+#: Every op, one entry per name: what the parser, explain and the tests' contract read.
+TABLE: tuple[Op, ...] = (
+    ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT,
     TANH, SIGMOID, RELU, SIN, COS, DOT, SUM,
 )  # fmt: skip
+#: Every Op object a node can hold besides LEAF: TABLE and POW's constant-exponent variant.
+ALL: tuple[Op, ...] = (*TABLE, POW_CONST)
+#: The ops by name (``Value.op``): ``BY_NAME["tanh"] is TANH``.
+BY_NAME: dict[str, Op] = {op.name: op for op in TABLE}
