@@ -16,6 +16,7 @@ torch in float64.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, detect_anomaly, dot, grad, topo_sort, vsum
+import autograd
+from autograd import Value, detect_anomaly, dot, expr, grad, ops, topo_sort, vsum
 from autograd.walk import backward, gradients
 
 Floats = Sequence[float]
@@ -263,15 +265,53 @@ THIRD = [row for row in ROWS if row.d3 is not None]
 
 
 def test_every_op_has_a_row() -> None:
-    # Building each row once must touch every op name of the contract.
-    seen: set[str] = set()
+    # Building each row once must touch every op of the table (and POW's number-exponent twin).
+    seen: set[ops.Op] = set()
     for row in ROWS:
         xs = [1.0 if d is not away_from_zero else 0.5 for d in row.domain]
         out = row.build(*[Value(x) for x in xs])
-        seen |= {node.op for node in topo_sort(out)}
-    contract = {"+", "-", "*", "/", "**", "neg", "abs", "exp", "log", "sqrt", "tanh",
-                "sigmoid", "relu", "sin", "cos", "dot", "sum"}  # fmt: skip
-    assert contract <= seen
+        seen |= {node._fn for node in topo_sort(out)}
+    assert set(ops.ALL) <= seen, sorted(op.name for op in set(ops.ALL) - seen)
+    assert len(ops.BY_NAME) == len(ops.TABLE) >= 17  # one entry per name
+
+
+def _made_by_method(op: ops.Op) -> Value:
+    """The op's node, made through the method its entry names."""
+    x, y = Value(0.5, "x"), Value(2.0, "y")
+    if op.arity is None:  # an n-ary op is a function of autograd: dot(ws, xs), vsum(values)
+        function = getattr(autograd, op.method)
+        return function([x], [y]) if op.method == "dot" else function([x, y])
+    method = getattr(Value, op.method)
+    return method(x) if op.arity == 1 else method(x, y)
+
+
+@pytest.mark.parametrize("op", ops.TABLE, ids=[op.name for op in ops.TABLE])
+def test_op_contract_method_and_parser_entry(op: ops.Op) -> None:
+    # The method the entry names makes a node of exactly this entry.
+    assert _made_by_method(op)._fn is op
+    # Every op with one or two inputs can be written in an expression, as its symbol says.
+    if op.arity is None:
+        assert op.symbol is None
+        return
+    assert op.symbol is not None, f"{op.name} has no symbol for the expression parser"
+    if op.arity == 2:
+        text = f"x {op.symbol} y"
+    elif op.precedence is not None:  # a prefix operator: -x
+        text = f"{op.symbol}x"
+    else:
+        assert expr.FUNCTIONS[op.symbol] is getattr(Value, op.method)
+        text = f"{op.symbol}(x)"
+    out = expr.parse(text).evaluate({"x": 0.5, "y": 2.0} if op.arity == 2 else {"x": 0.5})
+    assert out._fn is op, (text, out.op)
+
+
+def test_the_parser_and_explain_read_the_table() -> None:
+    calls = {op.name for op in ops.TABLE if op.arity == 1 and op.precedence is None}
+    assert set(expr.FUNCTIONS) == calls
+    explain_module = sys.modules["autograd.explain"]
+    infix = {op.name: op.precedence for op in ops.TABLE if op.precedence is not None}
+    assert infix == explain_module._PRECEDENCE
+    assert infix == {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 
 # --- oracles ---------------------------------------------------------------------------------
