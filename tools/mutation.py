@@ -2,8 +2,9 @@
 
 Each mutant changes one small thing in one derivative rule (``+`` into ``-``, a constant
 bumped, a comparison loosened, two tuple entries swapped, a variable swapped for another, a
-statement deleted, ...). The rules are the ``local`` functions of the op table and the helpers
-they call (``autograd/ops.py``) and the hand-written backward rules (``autograd/fast.py``).
+statement deleted, ...). The rules are the ``local`` functions of the op table, the helpers
+they call and the hand-written float backward rules beside their entries (``autograd/ops.py``),
+and the chain rule that turns local rules into gradients (``autograd/chain.py``).
 
 Every mutant is tried in a throwaway copy of the repository in a temporary folder, never in
 the working tree: the copy gets the mutated file and the suite runs there with ``-x`` (stop at
@@ -15,7 +16,7 @@ Usage (from the repository root; a development tool, not run in CI)::
 
     .venv/bin/python tools/mutation.py            # all mutants, 2 at a time
     .venv/bin/python tools/mutation.py --list     # only list them
-    .venv/bin/python tools/mutation.py --only fast.py --jobs 1
+    .venv/bin/python tools/mutation.py --only chain.py --jobs 1
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The files whose derivative rules are mutated, and which functions in them are rules.
-# In ops.py: every ``local`` rule of the table (third argument of ``Op(...)``) plus these
-# helpers; in fast.py: every function but the switch.
+# In ops.py: every ``local`` rule of the table (third argument of ``Op(...)``), every
+# hand-written float rule (``_*_backward``) and these helpers; in chain.py: every function.
+FILES = ["autograd/ops.py", "autograd/chain.py"]
 OPS_HELPERS = {
-    "_generic_backward",
     "_cos",
     "_sin",
     "_log",
@@ -50,18 +51,21 @@ OPS_HELPERS = {
     "_dpow_db",
     "_dot_local",
 }
-FAST_SKIP = {"use_fast_paths"}
 
 # A quick first pass of plain tests that kill many mutants in a second or two.
 QUICK = [
     "tests/autograd/test_ops.py::test_derivatives_at_the_edges",
     "tests/autograd/test_ops.py::test_a_number_exponent_gets_no_gradient",
-    "tests/autograd/test_engine.py",
+    "tests/autograd/test_walk.py",
+    "tests/autograd/test_value.py",
+    "tests/autograd/test_functions.py",
 ]
 # Then the suite, likely killers first (pytest keeps file order; -x stops at the first failure).
 TESTS = [
     "tests/autograd/test_ops.py",
-    "tests/autograd/test_engine.py",
+    "tests/autograd/test_walk.py",
+    "tests/autograd/test_functions.py",
+    "tests/autograd/test_explain.py",
     "tests/autograd/test_stateful.py",
     "tests/autograd/test_gradcheck.py",
     "tests/autograd/test_anomaly.py",
@@ -92,13 +96,13 @@ EQUIVALENT = {
     ("RELU", "a -> out", 0): (
         "_step(out) instead of _step(a): relu(a) > 0 exactly when a > 0 (nan gives 0 both ways)"
     ),
-    ("_add", "(node._a, node._b): swap the first two entries", 0): (
+    ("_add_backward", "(node._a, node._b): swap the first two entries", 0): (
         "a + b is symmetric: both parents get g whichever is called a"
     ),
-    ("_mul", "(node._a, node._b): swap the first two entries", 0): (
+    ("_mul_backward", "(node._a, node._b): swap the first two entries", 0): (
         "a * b is symmetric: each parent gets g times the other whichever is called a"
     ),
-    ("_dot", "2 -> 3", 1): (
+    ("_dot_backward", "2 -> 3", 1): (
         "prev[n : 3 * n] instead of prev[n : 2 * n]: zip() stops after the n weights anyway"
     ),
 }
@@ -157,8 +161,8 @@ def _rules(
     """(rule name, root node, local names) for every derivative rule in the file."""
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
-            wanted = node.name in OPS_HELPERS if path.endswith("ops.py") else True
-            if wanted and node.name not in FAST_SKIP:
+            rule = node.name in OPS_HELPERS or node.name.endswith("_backward")
+            if rule or not path.endswith("ops.py"):
                 names = {a.arg for a in node.args.args}
                 names |= {
                     n.id
@@ -172,7 +176,7 @@ def _rules(
                 isinstance(call, ast.Call)
                 and isinstance(call.func, ast.Name)
                 and call.func.id == "Op"
-                and len(call.args) == 3
+                and len(call.args) >= 3
                 and isinstance(call.args[2], ast.Lambda)
             ):
                 rule = call.args[2]
@@ -372,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
 
     mutants = [
         m
-        for m in find_mutants(["autograd/ops.py", "autograd/fast.py"])
+        for m in find_mutants(FILES)
         if args.only in str(m) and (m.equivalent or not args.equivalent)
     ]
     if args.list:
