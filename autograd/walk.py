@@ -100,11 +100,16 @@ def topo_sort(root: Any) -> list[Any]:
 
 
 class _SetAside:
-    """The ``.grad`` of some nodes, set to 0.0 for one walk and restored after it."""
+    """The ``.grad`` of some nodes, set to 0.0 for one walk and restored after it.
 
-    __slots__ = ("nodes", "saved")
+    ``guard`` lists more nodes (leaves, say) whose ``.grad`` the walk adds to in place: only a
+    failure puts theirs back.
+    """
 
-    def __init__(self, nodes: list[Any]) -> None:
+    __slots__ = ("guarded", "nodes", "saved")
+
+    def __init__(self, nodes: list[Any], guard: Sequence[Any] = ()) -> None:
+        self.guarded = [(node, node.grad) for node in guard]
         self.nodes = nodes
         self.saved = [node.grad for node in nodes]
         for node in nodes:
@@ -117,6 +122,8 @@ class _SetAside:
 
     def put_back(self) -> None:
         """Restore the old values: the walk leaves no trace (or failed)."""
+        for node, old in self.guarded:
+            node.grad = old
         for node, old in zip(self.nodes, self.saved):
             node.grad = old
 
@@ -155,16 +162,12 @@ def backward(root: Any, *, fast: bool = True) -> None:
     >>> backward(y); x.grad
     6.0
     """
-    if is_anomaly_enabled():
-        with _LOCK:  # checked on the side first, so that a failure changes no .grad
-            for node, g in gradients(root, 1.0, watch=check).items():
-                node.grad += g
-        return
+    checked = is_anomaly_enabled()  # then every product is checked, and a failure is undone
     with _LOCK, pause_gc():
-        order = _interior(root, skip_dead=True)
-        aside = _SetAside(order)
+        order = _interior(root, skip_dead=not checked)
+        aside = _SetAside(order, guard=topo_sort(root) if checked else ())
         try:
-            _walk(root, order, 1.0, None, fast)
+            _walk(root, order, 1.0, check if checked else None, fast)
         except BaseException:
             aside.put_back()
             raise
