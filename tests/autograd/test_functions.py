@@ -108,3 +108,13 @@ def test_mixed_second_derivative() -> None:
     # d2f/dxdy = cos(xy) - xy sin(xy) + 2x
     xy = 1.3 * -0.4
     assert gxy.data == pytest.approx(math.cos(xy) - xy * math.sin(xy) + 2 * 1.3, rel=1e-12)
+
+
+def test_create_graph_adds_no_nodes_for_the_constant_factors_1_minus_1_and_0() -> None:
+    # upstream * 1 is upstream itself, upstream * -1 one neg node, upstream * 0 nothing at all:
+    # the gradient graph stays as small as the derivative it computes.
+    x, y, z = Value(2.0), Value(3.0), Value(-1.0)
+    gx, gy, gz = grad(x - y + z.relu(), [x, y, z], create_graph=True)
+    assert gx.is_leaf and gx.data == 1.0
+    assert gy.op == "neg" and gy.parents == (gx,) and gy.data == -1.0
+    assert gz.is_leaf and gz.data == 0.0  # relu(-1) sends nothing back
