@@ -113,8 +113,14 @@ def test_mixed_second_derivative() -> None:
 def test_create_graph_adds_no_nodes_for_the_constant_factors_1_minus_1_and_0() -> None:
     # upstream * 1 is upstream itself, upstream * -1 one neg node, upstream * 0 nothing at all:
     # the gradient graph stays as small as the derivative it computes.
-    x, y, z = Value(2.0), Value(3.0), Value(-1.0)
-    gx, gy, gz = grad(x - y + z.relu(), [x, y, z], create_graph=True)
-    assert gx.is_leaf and gx.data == 1.0
-    assert gy.op == "neg" and gy.parents == (gx,) and gy.data == -1.0
-    assert gz.is_leaf and gz.data == 0.0  # relu(-1) sends nothing back
+    x, y, z = Value(2.0), Value(3.0), Value(0.0)
+    power = x**2  # its exponent is a constant leaf, with the local derivative 0.0
+    gx, gy, gz, gc = grad(power - y + abs(z), [x, y, z, power.parents[1]], create_graph=True)
+    assert gx.op == "*" and gx.data == 4.0  # 1 * d(x**2)/dx: no node for the factor 1
+    assert gy.op == "neg" and gy.parents[0].is_leaf and gy.data == -1.0  # -(1 * 1 * seed)
+    assert gz.is_leaf and gz.data == 0.0  # abs'(0) = 0 sends nothing back
+    assert gc.is_leaf and gc.data == 0.0
+    # An infinite slope is still a node of the gradient graph: upstream * inf.
+    s = Value(0.0)
+    (gs,) = grad(s.sqrt(), [s], create_graph=True)
+    assert gs.op == "*" and gs.data == math.inf and gs.parents[0].data == 1.0
