@@ -1,0 +1,147 @@
+"""The words ``nn`` shows a person, in English and Japanese: one catalog, looked up by key.
+
+Every message is a ``str.format`` template per language, with the same named fields in each,
+so a caller fills one set of fields whatever the language::
+
+    print(message("cli.result", lang, result=...))
+
+The Japanese terms follow ``docs/glossary.ja.md`` (損失 loss, 正解率 accuracy, エポック epoch,
+学習率 learning rate, 決定境界 decision boundary, ...). Keys name where a message is used:
+
+- ``cli.*``: what ``python -m nn`` prints. One line each for the summary (``cli.data``,
+  ``cli.model``, ``cli.training``, ``cli.result``, ``cli.learned``, ``cli.wrote``), the pieces
+  those lines are made of (``cli.samples``, ``cli.accuracy``, ...), the description of each
+  file written (``cli.file.*``), the data sets (``cli.dataset.<name>``), the progress bar
+  (``cli.progress``) and the one-line errors (``cli.error*``);
+- ``plot.*``: the titles, axis labels and legends of ``nn.plots``.
+
+The summary labels are padded to a width of 10 columns on a terminal (a Japanese character
+takes two), so the values line up in either language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["LANGUAGES", "MESSAGES", "message"]
+
+LANGUAGES = ("en", "ja")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # The summary of `python -m nn`, one line each, in the order it prints them.
+    "cli.data": {
+        "en": "data      {dataset}: {what}, {samples} samples, noise {noise:g}, seed {seed}",
+        "ja": "データ    {dataset}: {what}、{samples} 個、ノイズ {noise:g}、シード {seed}",
+    },
+    "cli.model": {
+        "en": "model     MLP({sizes}), {hidden}linear output, {parameters} parameters",
+        "ja": "モデル    MLP({sizes})、{hidden}出力は線形、パラメータ {parameters} 個",
+    },
+    "cli.hidden": {"en": "{activation} hidden, ", "ja": "隠れ層は {activation}、"},
+    "cli.training": {
+        "en": "training  {loss} loss, {optimizer}, {epochs} epochs, {batch}",
+        "ja": "学習      損失 {loss}、{optimizer}、{epochs} エポック、{batch}",
+    },
+    "cli.optimizer": {"en": "{name} lr {lr:g}", "ja": "{name} 学習率 {lr:g}"},
+    "cli.momentum": {"en": " momentum {momentum:g}", "ja": " モーメンタム {momentum:g}"},
+    "cli.l2": {"en": " l2 {l2:g}", "ja": " L2 正則化 {l2:g}"},
+    "cli.full_batch": {"en": "full batch", "ja": "全データを1バッチ"},
+    "cli.batches": {"en": "batches of {size}", "ja": "バッチサイズ {size}"},
+    "cli.result": {"en": "result    {result}", "ja": "結果      {result}"},
+    "cli.loss": {"en": "loss {loss:.6g}", "ja": "損失 {loss:.6g}"},
+    "cli.accuracy": {"en": ", accuracy {accuracy:.1%}", "ja": "、正解率 {accuracy:.1%}"},
+    "cli.learned": {"en": "learned   y = {line}", "ja": "学んだ式  y = {line}"},
+    "cli.wrote": {"en": "wrote     {folder}", "ja": "書き出し  {folder}"},
+    # What each written file holds (printed under cli.wrote, beside the file's path).
+    "cli.file.loss": {"en": "loss per epoch", "ja": "エポックごとの損失"},
+    "cli.file.loss_accuracy": {
+        "en": "loss and accuracy per epoch",
+        "ja": "エポックごとの損失と正解率",
+    },
+    "cli.file.fit": {"en": "the fitted line through the data", "ja": "データに当てはめた直線"},
+    "cli.file.boundary": {
+        "en": "decision boundary with the data",
+        "ja": "決定境界とデータ",
+    },
+    "cli.file.model": {
+        "en": "the trained model (nn.load reads it)",
+        "ja": "学習済みモデル（nn.load で読める）",
+    },
+    "cli.file.graph": {
+        "en": "computation graph of the largest one-example loss {when} "
+        "(example {k}: {worst:.3g})",
+        "ja": "1例の損失が最大になる例の計算グラフ、{when}（例 {k}: {worst:.3g}）",
+    },
+    "cli.file.graph.after": {"en": "after training", "ja": "学習後"},
+    "cli.file.graph.first": {"en": "at the first step", "ja": "最初のステップ"},
+    # The data sets, as the summary and --help describe them.
+    "cli.dataset.moons": {"en": "two interleaved half moons", "ja": "かみ合った2つの半月"},
+    "cli.dataset.circles": {"en": "a ring around a disc", "ja": "円板を囲む輪"},
+    "cli.dataset.blobs": {"en": "3 Gaussian clusters", "ja": "3つのガウス分布のかたまり"},
+    "cli.dataset.spirals": {"en": "2 spiral arms", "ja": "2本のらせん"},
+    "cli.dataset.linear": {
+        "en": "y = 3x + noise (regression)",
+        "ja": "y = 3x + ノイズ（回帰）",
+    },
+    # tqdm's description of the bar fit() draws.
+    "cli.progress": {"en": "fit", "ja": "学習"},
+    # One line on stderr each; {error} is the library's own message.
+    "cli.error": {"en": "error: {error}", "ja": "エラー: {error}"},
+    "cli.error.usage": {
+        "en": "{prog}: error: {error} (see --help)",
+        "ja": "{prog}: エラー: {error}（--help を参照）",
+    },
+    "cli.error.momentum": {
+        "en": "--momentum is for sgd; {optimizer} keeps its own running averages",
+        "ja": "--momentum は sgd 用です。{optimizer} は自分で移動平均を持っています",
+    },
+    "cli.error.regression": {
+        "en": "--loss {loss} needs class labels, but linear is regression: use mse",
+        "ja": "--loss {loss} にはクラスのラベルが要りますが、linear は回帰です: "
+        "mse を使ってください",
+    },
+    "cli.error.two_classes": {
+        "en": "--loss {loss} is for two classes, but blobs has 3: use cross_entropy",
+        "ja": "--loss {loss} は2クラス用ですが、blobs は3クラスです: "
+        "cross_entropy を使ってください",
+    },
+    "cli.interrupted": {"en": "interrupted", "ja": "中断しました"},
+    # nn.plots
+    "plot.epoch": {"en": "epoch", "ja": "エポック"},
+    "plot.loss": {"en": "loss", "ja": "損失"},
+    "plot.accuracy": {"en": "accuracy", "ja": "正解率"},
+    "plot.history.title": {
+        "en": "training: final loss {loss:.4g}",
+        "ja": "学習：最終的な損失 {loss:.4g}",
+    },
+    "plot.class": {"en": "class {k}", "ja": "クラス {k}"},
+    "plot.boundary.title": {
+        "en": "decision boundary (training accuracy {accuracy:.1%})",
+        "ja": "決定境界（訓練データの正解率 {accuracy:.1%}）",
+    },
+    "plot.data": {"en": "data", "ja": "データ"},
+    "plot.model": {"en": "model", "ja": "モデル"},
+    "plot.regression.title": {
+        "en": "fitted model (training MSE {mse:.4g})",
+        "ja": "学習したモデル（訓練データの MSE {mse:.4g}）",
+    },
+}
+
+
+def message(key: str, lang: str = "en", /, **fields: Any) -> str:
+    """The message ``key`` in ``lang``, with ``fields`` filled in.
+
+    >>> message("plot.class", "ja", k=2)
+    'クラス 2'
+    >>> message("cli.loss", "en", loss=0.25)
+    'loss 0.25'
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    try:
+        template = MESSAGES[key][lang]
+    except KeyError:
+        raise KeyError(
+            f"no message {key!r} in nn.i18n.MESSAGES; add it in every language"
+        ) from None
+    return template.format(**fields)
