@@ -2,12 +2,14 @@
 
 Each notebook is executed in its own folder with a fresh ``python3`` kernel, as a reader
 would run it from a checkout. Skipped only when nbclient or ipykernel is not installed.
+A notebook whose figures lack glyphs (Japanese words drawn without a CJK font) fails.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -28,6 +30,10 @@ SERIES = [
 ]
 
 
+# matplotlib's warning for a character its fonts cannot draw (a box appears instead).
+MISSING_GLYPH = re.compile(r"Glyph \d+ .*missing from font")
+
+
 def _name(path: Path) -> str:
     return path.relative_to(NOTEBOOK_DIR).as_posix()
 
@@ -40,21 +46,72 @@ def _load_builder() -> ModuleType:
     return module
 
 
+def _language(path: Path) -> str:
+    return "en" if path.parent == NOTEBOOK_DIR else path.parent.name
+
+
+def _stream_text(nb: object) -> str:
+    cells = getattr(nb, "cells", [])
+    return "".join(
+        o.get("text", "") for c in cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+
+
 def test_the_whole_series_is_there() -> None:
     names = {_name(p) for p in NOTEBOOKS}
     missing = [f"{n}.ipynb" for n in SERIES if f"{n}.ipynb" not in names]
     missing += [f"ja/{n}.ipynb" for n in SERIES if f"ja/{n}.ipynb" not in names]
     assert not missing, f"notebooks missing: {missing}"
+    sources = sorted(p.stem for p in (NOTEBOOK_DIR / "src").glob("*.py"))
+    built = sorted({p.stem for p in NOTEBOOKS})
+    assert sources == built, "every source builds an English and a Japanese notebook"
+
+
+def test_the_builder_resolves_words_and_comments_per_language() -> None:
+    builder = _load_builder()
+    source = (
+        "# header, dropped\n"
+        "# %% [markdown] en\n# Hello\n"
+        "# %% [markdown] ja\n# こんにちは\n"
+        "# %%\n"
+        'LANG = T("en", "ja")  # en: the language  ja: 言語\n'
+        "# ja: 日本語だけの行\n"
+        "x = 2  # shared comment\n"
+        'print(T(f"{x} apples", f"りんご {x} 個"), "#", T("a", "あ"))\n'
+    )
+    en = builder.parse_cells(source, "en")
+    ja = builder.parse_cells(source, "ja")
+    assert [(c.cell_type, c.source) for c in en] == [
+        ("markdown", "Hello"),
+        (
+            "code",
+            'LANG = "en"  # the language\nx = 2  # shared comment\nprint(f"{x} apples", "#", "a")',
+        ),
+    ]
+    assert [(c.cell_type, c.source) for c in ja] == [
+        ("markdown", "こんにちは"),
+        (
+            "code",
+            'LANG = "ja"  # 言語\n# 日本語だけの行\nx = 2  # shared comment\n'
+            'print(f"りんご {x} 個", "#", "あ")',
+        ),
+    ]
+    with pytest.raises(builder.SourceError, match="line 2: T\\(\\) takes 2 string literals"):
+        builder.parse_cells('# %%\nprint(T("only English"))', "ja")
+    with pytest.raises(builder.SourceError, match="code is shared"):
+        builder.parse_cells("# %% ja\nx = 1", "ja")
+    with pytest.raises(builder.SourceError, match="unknown cell marker"):
+        builder.parse_cells("# %% [markdown] fr\n# Bonjour", "en")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_name)
 def test_committed_notebook_matches_its_source_and_has_outputs(path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     builder = _load_builder()
-    lang = "en" if path.parent == NOTEBOOK_DIR else path.parent.name
-    source = NOTEBOOK_DIR / "src" / lang / f"{path.stem}.py"
+    lang = _language(path)
+    source = NOTEBOOK_DIR / "src" / f"{path.stem}.py"
     assert source.exists(), f"{_name(path)} has no source {source}; edit sources, not .ipynb"
-    expected = builder.parse_cells(source.read_text(encoding="utf-8"))
+    expected = builder.parse_cells(source.read_text(encoding="utf-8"), lang)
     nb = nbformat.read(path, as_version=4)
     assert [(c.cell_type, c.source) for c in nb.cells] == [
         (c.cell_type, c.source) for c in expected
@@ -62,6 +119,7 @@ def test_committed_notebook_matches_its_source_and_has_outputs(path: Path) -> No
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is not None for c in code), "saved without outputs"
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not MISSING_GLYPH.search(_stream_text(nb)), f"{_name(path)} drew boxes for glyphs"
     # Outputs must stay small enough to read on GitHub.
     assert path.stat().st_size < 400_000, f"{_name(path)}: {path.stat().st_size} bytes"
 
@@ -83,3 +141,21 @@ def test_notebook_runs_top_to_bottom(path: Path, monkeypatch: pytest.MonkeyPatch
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in errors if o.output_type == "error"]
+    # A figure with words its font cannot draw shows boxes; matplotlib warns on stderr.
+    assert not MISSING_GLYPH.search(_stream_text(nb)), MISSING_GLYPH.search(_stream_text(nb))
+
+
+def test_a_figure_that_lacks_glyphs_is_caught(tmp_path: Path) -> None:
+    """The check above can fail: Japanese words in a font without them leave the warning."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    pytest.importorskip("matplotlib")
+    code = (
+        "import matplotlib.pyplot as plt\n"
+        'plt.rcParams["font.family"] = ["DejaVu Sans"]  # no Japanese glyphs\n'
+        'plt.title("損失"); plt.show()'
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    assert MISSING_GLYPH.search(_stream_text(nb))

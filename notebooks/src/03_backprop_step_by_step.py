@@ -1,4 +1,20 @@
-# %% [markdown]
+# %% [markdown] en
+# # 3. Backprop, step by step
+#
+# Notebook 2 showed that `backward()` gives the same gradient as the chain rule by hand. Here
+# we slow it down and watch it work, one node at a time, with every multiplication written
+# out. `autograd.explain(root)` replays what `root.backward()` does and records each step;
+# its frames draw the graph as it looks right after step *k*, like the pages of a flip-book.
+#
+# The whole algorithm fits in one sentence:
+#
+# > Visit the nodes from the output backwards; at each node, multiply the gradient that has
+# > arrived there (**upstream**) by the node's own derivative with respect to each input
+# > (**local**), and add the product into that input's gradient.
+#
+# `parent.grad += upstream × local`. That is all backprop is.
+
+# %% [markdown] ja
 # # 3. 誤差逆伝播を一歩ずつ
 #
 # ノートブック2では、`backward()` が手計算の連鎖律と同じ勾配を出すことを確かめました。
@@ -16,12 +32,22 @@
 
 # %%
 import sys, pathlib
-sys.path.insert(0, str(pathlib.Path.cwd().parents[1]))  # リポジトリのルート（チェックアウトからそのまま動かすため）
+# en: the repository root (the folder that holds autograd/): run from a checkout
+# ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
+root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
+sys.path.insert(0, str(root))
+LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
 
 from IPython.display import display
 from autograd import Value, draw_dot, explain, topo_sort
 
-# %% [markdown]
+# %% [markdown] en
+# ## The example: one prediction and its loss
+#
+# The same graph as in notebook 2: the model `ŷ = x·w + b` on the point `x = 2`, `y = 6`,
+# with `w = 0.5`, `b = 0` and the squared error as the loss.
+
+# %% [markdown] ja
 # ## 例：1つの予測とその損失
 #
 # ノートブック2と同じグラフです。モデル `ŷ = x·w + b` に点 `x = 2`、`y = 6` を与え、
@@ -40,7 +66,16 @@ def make_loss():
 loss, w, b = make_loss()
 draw_dot(loss)
 
-# %% [markdown]
+# %% [markdown] en
+# ## Which node first? The order matters
+#
+# A node may send its gradient back only once that gradient is **complete**, that is, once
+# every node that used it has already sent its share. Otherwise it would pass on a partial
+# sum. The order that guarantees this is the **topological order** read backwards: sort the
+# nodes so that every node comes after the nodes it was computed from, then walk the list
+# from the end. The output comes first, the inputs last.
+
+# %% [markdown] ja
 # ## どのノードから始める？ 順番が大事
 #
 # ノードが自分の勾配を後ろへ送ってよいのは、その勾配が**完成**してから、つまり
@@ -51,10 +86,20 @@ draw_dot(loss)
 
 # %%
 order = topo_sort(loss)
-print("順伝播の順（入力が先）:", [v.label or v.data for v in order])
-print("逆伝播が訪ねる順:      ", [v.label for v in reversed(order) if v.parents])
+print(T("forward order (inputs first):", "順伝播の順（入力が先）:"), [v.label or v.data for v in order])
+print(T("backprop visits:             ", "逆伝播が訪ねる順:      "), [v.label for v in reversed(order) if v.parents])
 
-# %% [markdown]
+# %% [markdown] en
+# Leaves (`x`, `w`, `b`, `y` and the constant 2) are not visited: they were made by no
+# operation, so there is nothing behind them to send a gradient to.
+#
+# ## The table: every multiplication of backprop
+#
+# `explain(loss)` runs the same walk as `loss.backward()` but writes down each step instead
+# of only updating `.grad`. Each line is one product `upstream × local`, sent to one parent;
+# the last column is that parent's gradient so far.
+
+# %% [markdown] ja
 # 葉（`x`、`w`、`b`、`y` と定数 2）は訪ねられません。どの演算からも作られていないので、
 # その先に勾配を送る相手がいないからです。
 #
@@ -68,7 +113,29 @@ print("逆伝播が訪ねる順:      ", [v.label for v in reversed(order) if v.
 e = explain(loss)
 print(e)
 
-# %% [markdown]
+# %% [markdown] en
+# Read it from the top:
+#
+# * **Step 0**, node `L = e²`. Its upstream is `dL/dL = 1` (the seed). The local derivative
+#   of `e²` with respect to `e` is `2e = −10`, so `e` receives 1 × (−10) = −10. (The exponent
+#   2 shows up as a constant leaf; its gradient is never used.)
+# * **Step 1**, node `e = ŷ − y`. Upstream −10; locals +1 for `ŷ` and −1 for `y`.
+# * **Step 2**, node `ŷ = x·w + b`. A sum passes its upstream unchanged to both inputs.
+# * **Step 3**, node `x·w`. A product's local derivative with respect to one factor is the
+#   other factor: `w` receives −10 × `x` = −20, and `x` receives −10 × `w` = −5.
+#
+# `dL/dw = −20` and `dL/db = −10`, the numbers of notebook 2.
+#
+# ## The flip-book: the graph after each step
+#
+# `e.frame(k)` draws the graph right after step *k*. How to read a frame:
+#
+# * the highlighted node is the one processed in this step; the title spells out its
+#   multiplications;
+# * red arrows have already carried gradient, each labelled with the product it carried;
+# * `grad ?` means nothing has arrived at that node yet.
+
+# %% [markdown] ja
 # 上から読んでいきましょう。
 #
 # * **ステップ 0**、ノード `L = e²`。上流の勾配は `dL/dL = 1`（出発点）。`e²` を `e` で微分した
@@ -91,10 +158,18 @@ print(e)
 
 # %%
 for k in range(len(e)):
-    print(f"ステップ {k} の後: ノード {e.name(e[k].node)}、上流の勾配 {e[k].upstream:g}")
+    print(T(f"after step {k}: node {e.name(e[k].node)}, upstream {e[k].upstream:g}", f"ステップ {k} の後: ノード {e.name(e[k].node)}、上流の勾配 {e[k].upstream:g}"))
     display(e.frame(k))
 
-# %% [markdown]
+# %% [markdown] en
+# ## The steps are data
+#
+# Each step is an object you can inspect: the node, its upstream gradient, and one
+# contribution per parent. We can check the rule `product = upstream × local` on every line,
+# and check that the replay agrees with `backward()`. (`explain` keeps its own tally, so it
+# never changes `.grad`.)
+
+# %% [markdown] ja
 # ## ステップはデータとして扱える
 #
 # 各ステップは、中身を調べられるオブジェクトです。ノード、その上流の勾配、そして親ごとの寄与が
@@ -104,17 +179,26 @@ for k in range(len(e)):
 
 # %%
 step = e[3]
-print("ノード:", e.name(step.node), "  上流の勾配:", step.upstream)
+print(T("node:", "ノード:"), e.name(step.node), T("  upstream:", "  上流の勾配:"), step.upstream)
 for parent, local, product in step.contributions:
-    print(f"  {e.name(parent)} へ: {step.upstream:g} × {local:g} = {product:g}")
+    print(T(f"  to {e.name(parent)}: {step.upstream:g} × {local:g} = {product:g}", f"  {e.name(parent)} へ: {step.upstream:g} × {local:g} = {product:g}"))
 
 assert all(c.product == s.upstream * c.local for s in e for c in s.contributions)
 
-print("backward() の前: w.grad =", w.grad)
+print(T("before backward(): w.grad =", "backward() の前: w.grad ="), w.grad)
 loss.backward()
-print("backward() の後: w.grad =", w.grad, "  explain の値:", e.grads[w])
+print(T("after backward():  w.grad =", "backward() の後: w.grad ="), w.grad, T("  explain says", "  explain の値:"), e.grads[w])
 
-# %% [markdown]
+# %% [markdown] en
+# ## When paths meet: partial and complete gradients
+#
+# In the example above every node was used once. Now let `a` be used twice:
+# `g = a·b` and `f = g + a`. Then `df/da = b + 1`, the sum of two paths. Backprop reaches
+# `a` twice: first from `f` (the direct path, contributing 1), then from `g` (contributing
+# `b`). Between the two steps `a`'s gradient is only partial, drawn as `grad 1 + ?`; that
+# is exactly why `a` must not be processed until both have run.
+
+# %% [markdown] ja
 # ## 道が合流するとき：途中の勾配と、完成した勾配
 #
 # ここまでの例では、どのノードも1回しか使われていませんでした。今度は `a` を2回使います。
@@ -133,11 +217,23 @@ print(e2)
 # %%
 for k in range(len(e2)):
     snap = e2.after(k)
-    state = "完成" if a in snap.complete else "途中"
-    print(f"ステップ {k} の後: a が受け取った勾配は {snap.grads.get(a, 0.0):g}（{state}）")
+    state = T("complete", "完成") if a in snap.complete else T("partial", "途中")
+    print(T(f"after step {k}: a has received {snap.grads.get(a, 0.0):g} ({state})", f"ステップ {k} の後: a が受け取った勾配は {snap.grads.get(a, 0.0):g}（{state}）"))
     display(e2.frame(k))
 
-# %% [markdown]
+# %% [markdown] en
+# ## Why "efficient"?
+#
+# Backprop is not the only way to get a gradient. The slope-by-nudging of notebook 1 works
+# for any function: nudge one input up and down, run the whole computation twice, and
+# divide. But it needs **two full forward passes per input**. A network with a million
+# weights would need two million forward passes for a single gradient.
+#
+# Backprop needs **one forward pass and one backward pass**, whatever the number of inputs,
+# because each node is visited once and sends its products to all its parents at the same
+# time. Let us count node evaluations for a function of 100 inputs.
+
+# %% [markdown] ja
 # ## なぜ「効率的」なのか
 #
 # 勾配を求める方法は誤差逆伝播だけではありません。ノートブック1の「少しずらして傾きを測る」方法は、
@@ -159,11 +255,27 @@ def f100(xs):
 inputs = [Value(0.01 * i) for i in range(100)]
 out = f100(inputs)
 nodes = len([v for v in topo_sort(out) if v.parents])
-print(f"順伝播1回で計算するノード: {nodes} 個")
-print(f"誤差逆伝播:  順伝播 {nodes} + 逆伝播 {nodes} = {2 * nodes}")
-print(f"有限差分:    2 × 100 回の順伝播 × {nodes} ノード = {2 * 100 * nodes}")
+print(T(f"one forward pass computes {nodes} nodes", f"順伝播1回で計算するノード: {nodes} 個"))
+print(T(f"backprop:            {nodes} forward + {nodes} backward steps = {2 * nodes}", f"誤差逆伝播:  順伝播 {nodes} + 逆伝播 {nodes} = {2 * nodes}"))
+print(T(f"finite differences:  2 × 100 forward passes × {nodes} nodes = {2 * 100 * nodes}", f"有限差分:    2 × 100 回の順伝播 × {nodes} ノード = {2 * 100 * nodes}"))
 
-# %% [markdown]
+# %% [markdown] en
+# A factor of 100 here; for a real network, a factor of millions. Backprop is the same chain
+# rule you use by hand, organised so that no product is ever computed twice.
+#
+# ## Summary
+#
+# * Backprop visits the nodes in reverse topological order, so that each node's gradient is
+#   complete before it is passed on.
+# * At each node: `parent.grad += upstream × local`, one product per parent.
+# * Where paths meet, the products add up.
+# * One backward pass gives the gradient with respect to every input at once, which is why
+#   it is the efficient way to get the gradient that gradient descent needs.
+#
+# Notebook 4 uses this engine to train real networks: one neuron, then a multi-layer
+# perceptron that learns to separate two moons and three spirals.
+
+# %% [markdown] ja
 # ここでは100倍の差、本物のネットワークなら何百万倍もの差になります。誤差逆伝播は、
 # 手で使うのと同じ連鎖律を、同じ積を二度と計算しないように整理したものなのです。
 #

@@ -1,4 +1,17 @@
-# %% [markdown]
+# %% [markdown] en
+# # 5. Checking gradients
+#
+# Gradient descent trusts the gradient completely: every update moves the weights by
+# `−η × gradient`. If the gradient is wrong, learning goes wrong, and usually **without any
+# error message**. The loss may still go down, only more slowly, or some weights may silently
+# never learn.
+#
+# Fortunately a gradient can be checked against an independent oracle: the
+# **finite difference** from notebook 1, "nudge the input a little and measure the slope".
+# It is too slow to train with (notebook 3), but it is perfect for testing. This notebook
+# shows how that check works, how precise it can be, and the kind of bug it catches.
+
+# %% [markdown] ja
 # # 5. 勾配を検算する
 #
 # 勾配降下法は、勾配を全面的に信用しています。更新のたびに、重みを `−η × 勾配` だけ動かすのです。
@@ -10,12 +23,14 @@
 # **有限差分**、つまり「入力を少しずらして傾きを測る」方法です。学習に使うには遅すぎますが
 # （ノートブック3）、テストには最適です。このノートブックでは、その検算のしくみと精度、
 # そしてそれが見つけてくれるバグの種類を見ていきます。
-#
-# (グラフの文字は、日本語フォントがない環境でも崩れないように英語にしています。)
 
 # %%
 import sys, pathlib
-sys.path.insert(0, str(pathlib.Path.cwd().parents[1]))  # リポジトリのルート（チェックアウトからそのまま動かすため）
+# en: the repository root (the folder that holds autograd/): run from a checkout
+# ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
+root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
+sys.path.insert(0, str(root))
+LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
 
 import math
 import warnings
@@ -25,9 +40,25 @@ import matplotlib.pyplot as plt
 
 from autograd import Value, gradcheck, vsum
 
-plt.rcParams.update({"figure.figsize": (5, 3.5), "figure.dpi": 90})
+from nn.plots import font_settings
 
-# %% [markdown]
+plt.rcParams.update({"figure.figsize": (5, 3.5), "figure.dpi": 90, **font_settings(LANG)})
+
+# %% [markdown] en
+# ## Measuring a slope: the central difference
+#
+# The slope of `f` at `x` is the limit of `(f(x + h) − f(x)) / h` as `h` shrinks. On a
+# computer we cannot take the limit, so we pick a small `h`. Two choices:
+#
+# * the **forward difference** `(f(x + h) − f(x)) / h`, whose error shrinks like `h`;
+# * the **central difference** `(f(x + h) − f(x − h)) / 2h`, whose error shrinks like `h²`
+#   (the first-order errors on both sides cancel).
+#
+# But `h` cannot be made tiny either: `f(x + h)` and `f(x)` then agree in almost all their
+# digits, and subtracting them leaves mostly rounding noise. The plot shows both effects for
+# `f = sin` at `x = 1`, where the true slope is `cos 1`.
+
+# %% [markdown] ja
 # ## 傾きを測る：中心差分
 #
 # `f` の `x` における傾きは、`h` を小さくしていったときの `(f(x + h) − f(x)) / h` の極限です。
@@ -47,14 +78,25 @@ x0 = 1.0
 forward = np.abs((np.sin(x0 + hs) - np.sin(x0)) / hs - np.cos(x0))
 central = np.abs((np.sin(x0 + hs) - np.sin(x0 - hs)) / (2 * hs) - np.cos(x0))
 
-plt.loglog(hs, forward, label="forward difference")
-plt.loglog(hs, central, label="central difference")
-plt.xlabel("step h"); plt.ylabel("error of the slope")
-plt.title("Too big: truncation error. Too small: rounding.")
+plt.loglog(hs, forward, label=T("forward difference", "前進差分"))
+plt.loglog(hs, central, label=T("central difference", "中心差分"))
+plt.xlabel(T("step h", "刻み幅 h")); plt.ylabel(T("error of the slope", "傾きの誤差"))
+plt.title(T("Too big: truncation error. Too small: rounding.", "大きすぎると打ち切り誤差、小さすぎると丸め誤差"))
 plt.legend()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] en
+# The central difference gets down to an error of 10⁻¹⁰ or less for `h` near 10⁻⁶. That is
+# far more precise than any bug we are looking for: a wrong gradient is usually off by a
+# factor, a sign, or a missing term, not in the tenth digit.
+#
+# ## `gradcheck`: backprop against central differences
+#
+# `autograd.gradcheck(fn, inputs)` calls `fn` with one `Value` per input, runs backprop, and
+# compares every component of the gradient with a central difference (step `eps = 1e-6`).
+# The report is a table, and it is truthy when everything agrees.
+
+# %% [markdown] ja
 # 中心差分は、`h` が 10⁻⁶ 付近で誤差 10⁻¹⁰ 以下まで下がります。探しているバグに比べれば、
 # これは十分すぎる精度です。間違った勾配はふつう、何倍かずれていたり、符号が逆だったり、
 # 項が1つ抜けていたりするもので、10桁目が違う程度ではないからです。
@@ -70,7 +112,15 @@ report = gradcheck(lambda x, y: (x * y).tanh() + x.exp() / y, [0.5, 2.0])
 print(report)
 print("passed:", bool(report))
 
-# %% [markdown]
+# %% [markdown] en
+# ## The bug gradcheck is made for: `x * x.data`
+#
+# Suppose we want `x²` and write `x * x.data`. It looks harmless, and the **forward value is
+# exactly right**. But `x.data` is a plain float: the engine sees "x times the constant 3",
+# not "x times x". Only one of the two paths from `x` exists in the graph, so backprop
+# returns `x` (3) instead of `2x` (6).
+
+# %% [markdown] ja
 # ## gradcheck が得意とするバグ：`x * x.data`
 #
 # `x²` を計算したくて、`x * x.data` と書いたとします。一見なんの問題もなさそうで、
@@ -81,15 +131,23 @@ print("passed:", bool(report))
 # %%
 x = Value(3.0)
 good, bad = x * x, x * x.data
-print("順伝播:  x*x =", good.data, "   x*x.data =", bad.data)
+print(T("forward:   x*x =", "順伝播:  x*x ="), good.data, "   x*x.data =", bad.data)
 good.backward(); g_good = x.grad; x.grad = 0.0
 bad.backward();  g_bad = x.grad
-print("勾配:    x*x ->", g_good, "   x*x.data ->", g_bad)
+print(T("gradient:  x*x ->", "勾配:    x*x ->"), g_good, "   x*x.data ->", g_bad)
 
 # %%
 print(gradcheck(lambda x: x * x.data, [3.0]))
 
-# %% [markdown]
+# %% [markdown] en
+# The check fails loudly: backprop says 3, the measured slope is 6.
+#
+# Would we have noticed without it? Here is the line of notebook 1, trained with the
+# correct squared error and with the buggy one. Both **run**, both **lower the loss**, both
+# print sensible numbers. The bug only halves every gradient, which looks exactly like a
+# smaller learning rate. Nothing tells you something is wrong.
+
+# %% [markdown] ja
 # 検算ははっきり失敗します。誤差逆伝播は 3 と言い、測った傾きは 6 です。
 #
 # では、検算なしで気づけたでしょうか。ノートブック1の直線を、正しい2乗誤差と、
@@ -117,15 +175,24 @@ def train(square, epochs=40, lr=0.1):
 
 right, w_right = train(lambda e: e * e)
 buggy, w_buggy = train(lambda e: e * e.data)
-print(f"40 エポック後: w = {w_right:.4f}（正しい）   w = {w_buggy:.4f}（バグあり）")
+print(T(f"after 40 epochs: w = {w_right:.4f} (correct)   w = {w_buggy:.4f} (buggy)", f"40 エポック後: w = {w_right:.4f}（正しい）   w = {w_buggy:.4f}（バグあり）"))
 
-plt.semilogy(right, label="e * e   (correct gradient)")
-plt.semilogy(buggy, label="e * e.data   (half the gradient)")
-plt.xlabel("epoch"); plt.ylabel("loss"); plt.title("A gradient bug that still 'learns'")
+plt.semilogy(right, label=T("e * e   (correct gradient)", "e * e   （正しい勾配）"))
+plt.semilogy(buggy, label=T("e * e.data   (half the gradient)", "e * e.data   （勾配が半分）"))
+plt.xlabel(T("epoch", "エポック")); plt.ylabel(T("loss", "損失")); plt.title(T("A gradient bug that still 'learns'", "それでも「学習」してしまう勾配のバグ"))
 plt.legend()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] en
+# ## A worse cousin: a parameter that never learns
+#
+# The same mistake in another form: leaving the graph by making a **new** `Value` out of a
+# number. Say we want to keep a weight in the range [−5, 5] and write
+# `Value(min(max(w.data, -5), 5))`. The forward pass is right again, but the clipped value
+# is a fresh leaf with no path back to `w`. Backprop gives `w` a gradient of exactly 0, so
+# gradient descent never moves it, however long you train.
+
+# %% [markdown] ja
 # ## もっとたちの悪い親戚：学習しないパラメータ
 #
 # 同じ間違いの別の形が、数から**新しい** `Value` を作ってグラフの外に出てしまうことです。
@@ -135,12 +202,22 @@ plt.show()
 
 # %%
 def clipped_model(w, b):
-    w_clipped = Value(min(max(w.data, -5.0), 5.0))   # バグ：w から切り離された新しい葉
+    w_clipped = Value(min(max(w.data, -5.0), 5.0))   # en: the bug: a new leaf, cut off from w  ja: バグ：w から切り離された新しい葉
     return vsum((xi * w_clipped + b - yi) ** 2 for xi, yi in zip(xs, ys)) / len(xs)
 
 print(gradcheck(clipped_model, [0.5, 0.0]))
 
-# %% [markdown]
+# %% [markdown] en
+# Input `x[0]` (the weight) has an analytic gradient of 0 but a clearly nonzero measured
+# slope: the graph has lost the weight. The bias `x[1]` is fine.
+#
+# ## Checking a whole network
+#
+# A gradcheck is cheap for a handful of inputs, so in tests we check small versions of
+# real models: here a 2-2-1 network with `tanh`, all 9 parameters at once, with the loss on
+# three points as the output. Every parameter gets its own row.
+
+# %% [markdown] ja
 # 入力 `x[0]`（重み）は、解析的な勾配が 0 なのに、測った傾きははっきり 0 ではありません。
 # グラフが重みを見失っているのです。バイアス `x[1]` は問題ありません。
 #
@@ -165,7 +242,16 @@ def network_loss(w11, w12, w21, w22, b1, b2, v1, v2, c):
 params = np.random.default_rng(1).normal(size=9).tolist()
 print(gradcheck(network_loss, params))
 
-# %% [markdown]
+# %% [markdown] en
+# ## Where finite differences cannot help: kinks
+#
+# `relu(x) = max(0, x)` has no slope at `x = 0`: to the left it is 0, to the right it is 1.
+# The central difference straddles the kink and reports 0.5, a slope that exists on neither
+# side. Backprop uses a rule (here 0) that is one of the valid one-sided slopes. So at a kink
+# a disagreement proves nothing, and `gradcheck` says so with a `NonSmoothWarning` instead of
+# a failure. The fix is to check at points away from kinks.
+
+# %% [markdown] ja
 # ## 有限差分が役に立たない場所：折れ目
 #
 # `relu(x) = max(0, x)` は `x = 0` で傾きを持ちません。左では 0、右では 1 です。
@@ -183,7 +269,23 @@ print()
 print("warning:", caught[0].category.__name__)
 print(caught[0].message)
 
-# %% [markdown]
+# %% [markdown] en
+# ## Summary
+#
+# * A wrong gradient rarely crashes. It makes training slower, or leaves some weights
+#   untouched, and the loss curve can still look fine.
+# * The central difference `(f(x + h) − f(x − h)) / 2h` with `h ≈ 10⁻⁶` is an independent,
+#   precise oracle for smooth functions.
+# * `gradcheck(fn, inputs)` compares backprop with it for every input and prints a table.
+# * The classic bug is leaving the graph through `.data` (or a new `Value`): the forward
+#   value stays right while a path for the gradient disappears.
+# * At kinks (relu, abs at 0) finite differences mean nothing; check elsewhere.
+#
+# The engine's own tests (`tests/autograd/test_ops.py`) check every operation against this
+# oracle and against closed-form derivatives. Notebook 6 goes back to training and asks how
+# big the steps should be.
+
+# %% [markdown] ja
 # ## まとめ
 #
 # * 間違った勾配でプログラムが落ちることはめったにありません。学習が遅くなったり、一部の重みが
