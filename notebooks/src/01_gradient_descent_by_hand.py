@@ -46,7 +46,7 @@ import sys, pathlib
 # ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
 root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
 sys.path.insert(0, str(root))
-LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
+LANG = T("en", "ja")  # en: the language of this notebook  ja: このノートブックの言語
 
 import numpy as np
 import matplotlib.pyplot as plt
@@ -147,8 +147,10 @@ def predict(x, w, b):
 
 xs = np.linspace(-3, 3, 2)
 plt.scatter(x, y, s=10, alpha=0.6, label=T("data: y = 3x", "データ: y = 3x"))
-plt.plot(xs, predict(xs, w, b), "r-", label=T(f"model at the start: y = {w:.2f}x + {b:.0f}", f"学習前のモデル: y = {w:.2f}x + {b:.0f}"))
-plt.xlabel("x"); plt.ylabel("y"); plt.legend(); plt.title(T("The prediction before learning", "学習前の予測"))
+plt.plot(xs, predict(xs, w, b), "r-", label=T(f"model at the start: y = {w:.2f}x + {b:.0f}",
+                                              f"学習前のモデル: y = {w:.2f}x + {b:.0f}"))
+plt.xlabel("x"); plt.ylabel("y"); plt.legend(); plt.title(T("The prediction before learning",
+                                                            "学習前の予測"))
 plt.show()
 
 # %% [markdown] en
@@ -187,8 +189,10 @@ plt.show()
 def mse(y_hat, y):
     return np.mean((y_hat - y) ** 2)
 
-print(T(f"loss at the start: {mse(predict(x, w, b), y):.3f}", f"最初の損失:       {mse(predict(x, w, b), y):.3f}"))
-print(T(f"loss if w were 3:  {mse(predict(x, 3.0, 0.0), y):.3f}", f"もし w = 3 なら:  {mse(predict(x, 3.0, 0.0), y):.3f}"))
+print(T(f"loss at the start: {mse(predict(x, w, b), y):.3f}",
+        f"最初の損失:       {mse(predict(x, w, b), y):.3f}"))
+print(T(f"loss if w were 3:  {mse(predict(x, 3.0, 0.0), y):.3f}",
+        f"もし w = 3 なら:  {mse(predict(x, 3.0, 0.0), y):.3f}"))
 
 # %% [markdown] en
 # ## Idea 3: the gradient is the direction that reduces the error
@@ -209,7 +213,8 @@ ws = np.linspace(-1, 7, 200)
 losses = [mse(predict(x, wi, 0.0), y) for wi in ws]
 
 def dloss_dw(w, b):
-    T("""The slope of L in the w direction, worked out with calculus (see below).""", """w 方向の L の傾き。微分して求めた式（導き方は下で説明します）。""")
+    T("""The slope of L in the w direction, worked out with calculus (see below).""",
+      """w 方向の L の傾き。微分して求めた式（導き方は下で説明します）。""")
     return np.mean(2 * (predict(x, w, b) - y) * x)
 
 slope = dloss_dw(w, 0.0)
@@ -217,7 +222,8 @@ L0 = mse(predict(x, w, 0.0), y)
 near = np.linspace(w - 1.2, w + 1.2, 2)
 
 plt.plot(ws, losses, label=T("loss L(w), with b = 0", "損失 L(w)（b = 0）"))
-plt.plot(near, L0 + slope * (near - w), "r--", label=T(f"slope at w = {w:.2f}: {slope:.2f}", f"w = {w:.2f} での傾き: {slope:.2f}"))
+plt.plot(near, L0 + slope * (near - w), "r--", label=T(f"slope at w = {w:.2f}: {slope:.2f}",
+                                                       f"w = {w:.2f} での傾き: {slope:.2f}"))
 plt.plot([w], [L0], "ro")
 plt.axvline(3, color="gray", lw=0.8, ls=":")
 plt.xlabel("w"); plt.ylabel(T("loss", "損失")); plt.legend(); plt.title(T("The loss as a function of w", "w の関数としての損失"))
@@ -260,7 +266,8 @@ plt.show()
 # %%
 h = 1e-5
 measured = (mse(predict(x, w + h, 0.0), y) - mse(predict(x, w - h, 0.0), y)) / (2 * h)
-print(T(f"slope by calculus: {dloss_dw(w, 0.0):.6f}", f"微分で求めた傾き:       {dloss_dw(w, 0.0):.6f}"))
+print(T(f"slope by calculus: {dloss_dw(w, 0.0):.6f}",
+        f"微分で求めた傾き:       {dloss_dw(w, 0.0):.6f}"))
 print(T(f"slope by nudging:  {measured:.6f}", f"少しずらして測った傾き: {measured:.6f}"))
 
 # %% [markdown] en
@@ -308,7 +315,8 @@ print(f"w = {w:.4f}   b = {b:.4f}   loss = {loss:.4f}")
 print(f"dL/dw = {grad_w:.4f}   dL/db = {grad_b:.4f}")
 print(f"w <- {w:.4f} - {lr} * ({grad_w:.4f}) = {new_w:.4f}")
 print(f"b <- {b:.4f} - {lr} * ({grad_b:.4f}) = {new_b:.4f}")
-print(T(f"loss after the step: {mse(predict(x, new_w, new_b), y):.4f}", f"更新後の損失: {mse(predict(x, new_w, new_b), y):.4f}"))
+print(T(f"loss after the step: {mse(predict(x, new_w, new_b), y):.4f}",
+        f"更新後の損失: {mse(predict(x, new_w, new_b), y):.4f}"))
 
 # %% [markdown] en
 # One step moved `w` from about 0.5 towards 3 and cut the loss. Learning is nothing more than
@@ -334,7 +342,8 @@ print(T(f"loss after the step: {mse(predict(x, new_w, new_b), y):.4f}", f"更新
 
 # %%
 def train(w, b, lr, epochs):
-    T("""Gradient descent on the MSE of the line x*w + b; returns the path it took.""", """直線 x*w + b の MSE に対する勾配降下法。たどった道のりを返す。""")
+    T("""Gradient descent on the MSE of the line x*w + b; returns the path it took.""",
+      """直線 x*w + b の MSE に対する勾配降下法。たどった道のりを返す。""")
     path = []
     for epoch in range(epochs):
         y_hat = predict(x, w, b)                 # en: 2. predict  ja: 2. 予測
@@ -350,7 +359,8 @@ path = train(w, b, lr=0.1, epochs=100)
 for epoch in range(0, 100, 10):
     w_e, b_e, loss_e = path[epoch]
     print(f"epoch {epoch:3d}   w = {w_e:.4f}   b = {b_e:+.4f}   loss = {loss_e:.6f}")
-print(T(f"after training:   w = {path[-1, 0]:.4f}   b = {path[-1, 1]:+.4f}", f"学習後:      w = {path[-1, 0]:.4f}   b = {path[-1, 1]:+.4f}"))
+print(T(f"after training:   w = {path[-1, 0]:.4f}   b = {path[-1, 1]:+.4f}",
+        f"学習後:      w = {path[-1, 0]:.4f}   b = {path[-1, 1]:+.4f}"))
 
 # %% [markdown] en
 # `w` arrives at 3 and `b` at 0: the model has found the rule `y = 3x` from the data alone.

@@ -32,7 +32,7 @@ import sys, pathlib
 # ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
 root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
 sys.path.insert(0, str(root))
-LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
+LANG = T("en", "ja")  # en: the language of this notebook  ja: このノートブックの言語
 
 from autograd import Value, draw_dot, vsum
 
@@ -56,7 +56,8 @@ b = Value(-3.0, label="b")
 c = a * b
 print(c)
 print("op:", repr(c.op), "  parents:", [p.label for p in c.parents])
-print(T("a is a leaf (made by no operation): op =", "a は葉（どの演算からも作られていない）: op ="), repr(a.op), " parents =", a.parents)
+print(T("a is a leaf (made by no operation): op =",
+        "a は葉（どの演算からも作られていない）: op ="), repr(a.op), " parents =", a.parents)
 
 # %% [markdown] en
 # ## The graph of one prediction and its loss
@@ -84,7 +85,8 @@ y_hat = xw + b;    y_hat.label = "ŷ"
 err = y_hat - y;   err.label = "ŷ - y"
 loss = err ** 2;   loss.label = "L"
 
-print(T(f"prediction ŷ = {y_hat.data}, error = {err.data}, loss L = {loss.data}", f"予測 ŷ = {y_hat.data}, 誤差 = {err.data}, 損失 L = {loss.data}"))
+print(T(f"prediction ŷ = {y_hat.data}, error = {err.data}, loss L = {loss.data}",
+        f"予測 ŷ = {y_hat.data}, 誤差 = {err.data}, 損失 L = {loss.data}"))
 draw_dot(loss)
 
 # %% [markdown] en
@@ -185,7 +187,8 @@ draw_dot(loss)
 # 教えてくれます。連鎖律が掛け合わせているのは、まさにこの数たちです。
 
 # %%
-print(T("node    op   parent   local derivative d(node)/d(parent)", "ノード  op   親       局所的な微分 d(ノード)/d(親)"))
+print(T("node    op   parent   local derivative d(node)/d(parent)",
+        "ノード  op   親       局所的な微分 d(ノード)/d(親)"))
 for node in (loss, err, y_hat, xw):
     for i, (parent, local) in enumerate(zip(node.parents, node.local_grads())):
         name = parent.label or f"{parent.data:g}"  # en: the constant 2 has no label  ja: 定数 2 にはラベルがない
@@ -268,8 +271,10 @@ o = n.tanh();                 o.label = "o"
 o.backward()
 
 print(f"o = tanh({n.data:.4f}) = {o.data:.4f}")
-print(T(f"do/dn by hand: 1 - o² = {1 - o.data ** 2:.4f};   by backward: {n.grad:.4f}", f"do/dn   手計算: 1 - o² = {1 - o.data ** 2:.4f};   backward: {n.grad:.4f}"))
-print(T(f"do/dw1 by hand: (1 - o²)·x1 = {(1 - o.data ** 2) * x1.data:.4f};   by backward: {w1.grad:.4f}", f"do/dw1  手計算: (1 - o²)·x1 = {(1 - o.data ** 2) * x1.data:.4f};   backward: {w1.grad:.4f}"))
+print(T(f"do/dn by hand: 1 - o² = {1 - o.data ** 2:.4f};   by backward: {n.grad:.4f}",
+        f"do/dn   手計算: 1 - o² = {1 - o.data ** 2:.4f};   backward: {n.grad:.4f}"))
+print(T(f"do/dw1 by hand: (1 - o²)·x1 = {(1 - o.data ** 2) * x1.data:.4f};   by backward: {w1.grad:.4f}",
+        f"do/dw1  手計算: (1 - o²)·x1 = {(1 - o.data ** 2) * x1.data:.4f};   backward: {w1.grad:.4f}"))
 draw_dot(o)
 
 # %% [markdown] en
@@ -303,7 +308,8 @@ for epoch in range(60):
         print(f"epoch {epoch:2d}   loss = {loss.data:.6f}   w = {w.data:.4f}   b = {b.data:+.4f}")
     w.data -= lr * w.grad                                                      # en: update  ja: 更新
     b.data -= lr * b.grad
-print(T(f"learned:  w = {w.data:.4f}   b = {b.data:+.4f}", f"学習結果:  w = {w.data:.4f}   b = {b.data:+.4f}"))
+print(T(f"learned:  w = {w.data:.4f}   b = {b.data:+.4f}",
+        f"学習結果:  w = {w.data:.4f}   b = {b.data:+.4f}"))
 
 # %% [markdown] en
 # ## Summary

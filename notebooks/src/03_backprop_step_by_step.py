@@ -36,7 +36,7 @@ import sys, pathlib
 # ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
 root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
 sys.path.insert(0, str(root))
-LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
+LANG = T("en", "ja")  # en: the language of this notebook  ja: このノートブックの言語
 
 from IPython.display import display
 from autograd import Value, draw_dot, explain, topo_sort
@@ -86,8 +86,10 @@ draw_dot(loss)
 
 # %%
 order = topo_sort(loss)
-print(T("forward order (inputs first):", "順伝播の順（入力が先）:"), [v.label or v.data for v in order])
-print(T("backprop visits:             ", "逆伝播が訪ねる順:      "), [v.label for v in reversed(order) if v.parents])
+print(T("forward order (inputs first):",
+        "順伝播の順（入力が先）:"), [v.label or v.data for v in order])
+print(T("backprop visits:             ",
+        "逆伝播が訪ねる順:      "), [v.label for v in reversed(order) if v.parents])
 
 # %% [markdown] en
 # Leaves (`x`, `w`, `b`, `y` and the constant 2) are not visited: they were made by no
@@ -158,7 +160,8 @@ print(e)
 
 # %%
 for k in range(len(e)):
-    print(T(f"after step {k}: node {e.name(e[k].node)}, upstream {e[k].upstream:g}", f"ステップ {k} の後: ノード {e.name(e[k].node)}、上流の勾配 {e[k].upstream:g}"))
+    print(T(f"after step {k}: node {e.name(e[k].node)}, upstream {e[k].upstream:g}",
+            f"ステップ {k} の後: ノード {e.name(e[k].node)}、上流の勾配 {e[k].upstream:g}"))
     display(e.frame(k))
 
 # %% [markdown] en
@@ -181,7 +184,8 @@ for k in range(len(e)):
 step = e[3]
 print(T("node:", "ノード:"), e.name(step.node), T("  upstream:", "  上流の勾配:"), step.upstream)
 for parent, local, product in step.contributions:
-    print(T(f"  to {e.name(parent)}: {step.upstream:g} × {local:g} = {product:g}", f"  {e.name(parent)} へ: {step.upstream:g} × {local:g} = {product:g}"))
+    print(T(f"  to {e.name(parent)}: {step.upstream:g} × {local:g} = {product:g}",
+            f"  {e.name(parent)} へ: {step.upstream:g} × {local:g} = {product:g}"))
 
 assert all(c.product == s.upstream * c.local for s in e for c in s.contributions)
 
@@ -218,7 +222,8 @@ print(e2)
 for k in range(len(e2)):
     snap = e2.after(k)
     state = T("complete", "完成") if a in snap.complete else T("partial", "途中")
-    print(T(f"after step {k}: a has received {snap.grads.get(a, 0.0):g} ({state})", f"ステップ {k} の後: a が受け取った勾配は {snap.grads.get(a, 0.0):g}（{state}）"))
+    print(T(f"after step {k}: a has received {snap.grads.get(a, 0.0):g} ({state})",
+            f"ステップ {k} の後: a が受け取った勾配は {snap.grads.get(a, 0.0):g}（{state}）"))
     display(e2.frame(k))
 
 # %% [markdown] en
@@ -256,8 +261,10 @@ inputs = [Value(0.01 * i) for i in range(100)]
 out = f100(inputs)
 nodes = len([v for v in topo_sort(out) if v.parents])
 print(T(f"one forward pass computes {nodes} nodes", f"順伝播1回で計算するノード: {nodes} 個"))
-print(T(f"backprop:            {nodes} forward + {nodes} backward steps = {2 * nodes}", f"誤差逆伝播:  順伝播 {nodes} + 逆伝播 {nodes} = {2 * nodes}"))
-print(T(f"finite differences:  2 × 100 forward passes × {nodes} nodes = {2 * 100 * nodes}", f"有限差分:    2 × 100 回の順伝播 × {nodes} ノード = {2 * 100 * nodes}"))
+print(T(f"backprop:            {nodes} forward + {nodes} backward steps = {2 * nodes}",
+        f"誤差逆伝播:  順伝播 {nodes} + 逆伝播 {nodes} = {2 * nodes}"))
+print(T(f"finite differences:  2 × 100 forward passes × {nodes} nodes = {2 * 100 * nodes}",
+        f"有限差分:    2 × 100 回の順伝播 × {nodes} ノード = {2 * 100 * nodes}"))
 
 # %% [markdown] en
 # A factor of 100 here; for a real network, a factor of millions. Backprop is the same chain

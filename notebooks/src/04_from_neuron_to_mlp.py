@@ -36,7 +36,7 @@ import sys, pathlib
 # ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
 root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
 sys.path.insert(0, str(root))
-LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
+LANG = T("en", "ja")  # en: the language of this notebook  ja: このノートブックの言語
 
 import numpy as np
 import matplotlib.pyplot as plt
@@ -167,7 +167,8 @@ def accuracy(model, X, y):
 
 neuron = nn.Neuron(2, activation="linear", seed=0)
 neuron_losses = train(neuron, X, y, nn.SGD(neuron.parameters(), lr=0.1), epochs=50)
-print(T(f"one neuron: loss {neuron_losses[-1]:.3f}, accuracy {accuracy(neuron, X, y):.0%}", f"ニューロン1つ: 損失 {neuron_losses[-1]:.3f}、正解率 {accuracy(neuron, X, y):.0%}"))
+print(T(f"one neuron: loss {neuron_losses[-1]:.3f}, accuracy {accuracy(neuron, X, y):.0%}",
+        f"ニューロン1つ: 損失 {neuron_losses[-1]:.3f}、正解率 {accuracy(neuron, X, y):.0%}"))
 
 # %% [markdown] en
 # To see what a model has learned, colour the plane by its prediction: evaluate it on a grid
@@ -194,7 +195,8 @@ def plot_boundary(model, X, y, title, ax=None, classes=2):
     scatter(X, y, ax)
     ax.set_title(title)
 
-plot_boundary(neuron, X, y, T(f"One linear neuron: {accuracy(neuron, X, y):.0%} correct", f"線形ニューロン1つ: 正解率 {accuracy(neuron, X, y):.0%}"))
+plot_boundary(neuron, X, y, T(f"One linear neuron: {accuracy(neuron, X, y):.0%} correct",
+                              f"線形ニューロン1つ: 正解率 {accuracy(neuron, X, y):.0%}"))
 plt.show()
 
 # %% [markdown] en
@@ -243,14 +245,16 @@ print(model)
 print(T("parameters:", "パラメータ数:"), model.num_parameters())
 
 mlp_losses = train(model, X, y, nn.SGD(model.parameters(), lr=0.1, momentum=0.9), epochs=60)
-print(T(f"MLP: loss {mlp_losses[-1]:.3f}, accuracy {accuracy(model, X, y):.0%}", f"MLP: 損失 {mlp_losses[-1]:.3f}、正解率 {accuracy(model, X, y):.0%}"))
+print(T(f"MLP: loss {mlp_losses[-1]:.3f}, accuracy {accuracy(model, X, y):.0%}",
+        f"MLP: 損失 {mlp_losses[-1]:.3f}、正解率 {accuracy(model, X, y):.0%}"))
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
 ax1.plot(neuron_losses, label=T("one neuron", "ニューロン1つ"))
 ax1.plot(mlp_losses, label="MLP 16-16")
 ax1.set_xlabel(T("epoch", "エポック")); ax1.set_ylabel(T("hinge loss", "ヒンジ損失")); ax1.legend(); ax1.set_title(T("loss curves", "損失の曲線"))
-plot_boundary(model, X, y, T(f"MLP: {accuracy(model, X, y):.0%} correct", f"MLP: 正解率 {accuracy(model, X, y):.0%}"), ax=ax2)
+plot_boundary(model, X, y, T(f"MLP: {accuracy(model, X, y):.0%} correct",
+                             f"MLP: 正解率 {accuracy(model, X, y):.0%}"), ax=ax2)
 fig.tight_layout()
 plt.show()
 
@@ -328,7 +332,8 @@ fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
 ax1.plot(history.loss, label=T("cross-entropy", "交差エントロピー"))
 ax1.plot(history.accuracy, label=T("accuracy", "正解率"))
 ax1.set_xlabel(T("epoch", "エポック")); ax1.legend(); ax1.set_title(T("training on the spirals", "らせんデータの学習"))
-plot_boundary(spiral_model, Xs, ys, T("Decision regions of the MLP", "MLP の決定領域"), ax=ax2, classes=3)
+plot_boundary(spiral_model, Xs, ys, T("Decision regions of the MLP",
+                                      "MLP の決定領域"), ax=ax2, classes=3)
 fig.tight_layout()
 plt.show()
 

@@ -30,7 +30,7 @@ import sys, pathlib
 # ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
 root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
 sys.path.insert(0, str(root))
-LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
+LANG = T("en", "ja")  # en: the language of this notebook  ja: このノートブックの言語
 
 import math
 import warnings
@@ -81,7 +81,8 @@ central = np.abs((np.sin(x0 + hs) - np.sin(x0 - hs)) / (2 * hs) - np.cos(x0))
 plt.loglog(hs, forward, label=T("forward difference", "前進差分"))
 plt.loglog(hs, central, label=T("central difference", "中心差分"))
 plt.xlabel(T("step h", "刻み幅 h")); plt.ylabel(T("error of the slope", "傾きの誤差"))
-plt.title(T("Too big: truncation error. Too small: rounding.", "大きすぎると打ち切り誤差、小さすぎると丸め誤差"))
+plt.title(T("Too big: truncation error. Too small: rounding.",
+            "大きすぎると打ち切り誤差、小さすぎると丸め誤差"))
 plt.legend()
 plt.show()
 
@@ -175,7 +176,8 @@ def train(square, epochs=40, lr=0.1):
 
 right, w_right = train(lambda e: e * e)
 buggy, w_buggy = train(lambda e: e * e.data)
-print(T(f"after 40 epochs: w = {w_right:.4f} (correct)   w = {w_buggy:.4f} (buggy)", f"40 エポック後: w = {w_right:.4f}（正しい）   w = {w_buggy:.4f}（バグあり）"))
+print(T(f"after 40 epochs: w = {w_right:.4f} (correct)   w = {w_buggy:.4f} (buggy)",
+        f"40 エポック後: w = {w_right:.4f}（正しい）   w = {w_buggy:.4f}（バグあり）"))
 
 plt.semilogy(right, label=T("e * e   (correct gradient)", "e * e   （正しい勾配）"))
 plt.semilogy(buggy, label=T("e * e.data   (half the gradient)", "e * e.data   （勾配が半分）"))

@@ -28,7 +28,7 @@ import sys, pathlib
 # ja: リポジトリのルート（autograd/ のあるフォルダ）。チェックアウトからそのまま動かせる
 root = next(p for p in pathlib.Path.cwd().resolve().parents if (p / "autograd").is_dir())
 sys.path.insert(0, str(root))
-LANG = T("en", "ja")  # en: the language of this notebook: its words and its plots  ja: このノートブックの言語（文章も図も）
+LANG = T("en", "ja")  # en: the language of this notebook  ja: このノートブックの言語
 
 import numpy as np
 import matplotlib.pyplot as plt
@@ -78,7 +78,8 @@ rates = {0.05: T("too small", "小さすぎ"), 0.5: T("about right", "ちょう�
          1.0: T("too large", "大きすぎ"), 1.2: T("diverges", "発散")}
 paths = {lr: descend(lr) for lr in rates}
 for lr, p in paths.items():
-    print(T(f"lr = {lr:<4}  ({rates[lr]:11}):  w after 20 steps = {p[-1, 0]:10.4f},  loss = {p[-1, 1]:.3g}", f"lr = {lr:<4}  ({rates[lr]:11}):  20 ステップ後の w = {p[-1, 0]:10.4f}、損失 = {p[-1, 1]:.3g}"))
+    print(T(f"lr = {lr:<4}  ({rates[lr]:11}):  w after 20 steps = {p[-1, 0]:10.4f},  loss = {p[-1, 1]:.3g}",
+            f"lr = {lr:<4}  ({rates[lr]:11}):  20 ステップ後の w = {p[-1, 0]:10.4f}、損失 = {p[-1, 1]:.3g}"))
 
 # %%
 ws = np.linspace(-2, 8, 200)
@@ -142,9 +143,11 @@ plt.show()
 
 # %%
 c = 2 * np.mean(np.square(xs))
-print(T(f"curvature c = {c:.3f},  so training converges only for lr < 2/c = {2 / c:.3f}", f"曲率 c = {c:.3f}。学習が収束するのは lr < 2/c = {2 / c:.3f} のときだけ"))
+print(T(f"curvature c = {c:.3f},  so training converges only for lr < 2/c = {2 / c:.3f}",
+        f"曲率 c = {c:.3f}。学習が収束するのは lr < 2/c = {2 / c:.3f} のときだけ"))
 for lr in rates:
-    print(T(f"lr = {lr:<4}  factor 1 - lr*c = {1 - lr * c:+.3f}", f"lr = {lr:<4}  倍率 1 - lr*c = {1 - lr * c:+.3f}"))
+    print(T(f"lr = {lr:<4}  factor 1 - lr*c = {1 - lr * c:+.3f}",
+            f"lr = {lr:<4}  倍率 1 - lr*c = {1 - lr * c:+.3f}"))
 
 # %% [markdown] en
 # When training does blow up, the numbers become too large for a float. `nn.fit` checks the
@@ -207,7 +210,8 @@ def run(make_optimizer, steps=60, start=(2.0, 3.0)):
     return np.array(path)
 
 c_w, c_b = 2 * np.mean(np.square(x_big)), 2.0
-print(T(f"curvature along w: {c_w:.0f},  along b: {c_b:.0f}  ->  lr must stay below {2 / c_w:.4f}", f"w 方向の曲率: {c_w:.0f}、b 方向の曲率: {c_b:.0f}  ->  lr は {2 / c_w:.4f} 未満でなければならない"))
+print(T(f"curvature along w: {c_w:.0f},  along b: {c_b:.0f}  ->  lr must stay below {2 / c_w:.4f}",
+        f"w 方向の曲率: {c_w:.0f}、b 方向の曲率: {c_b:.0f}  ->  lr は {2 / c_w:.4f} 未満でなければならない"))
 
 # %% [markdown] en
 # ## Momentum and Adam
