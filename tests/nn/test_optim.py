@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from autograd import Value
-from nn import SGD, Adam, CosineAnnealingLR, LinearLR, Optimizer, StepLR
+from nn import SGD, Adam, AdamW, CosineAnnealingLR, LinearLR, Optimizer, StepLR
 
 GRADS = [2.0, -1.0, 0.5]  # the gradient the parameter sees at steps 1, 2, 3
 
@@ -70,13 +70,24 @@ def test_adam_by_hand() -> None:
     assert run(Adam([p], lr=0.1), p) == pytest.approx(expected, abs=1e-8)
 
 
-def test_adam_weight_decay_is_decoupled() -> None:
+def test_adamw_weight_decay_is_decoupled() -> None:
+    # Issue 11: the decoupled decay (Adam's old behaviour) is AdamW now.
     p = Value(1.0)
     # p * (1 - lr * wd) = 0.99 first, then the usual first step of about lr: 0.89
-    assert run(Adam([p], lr=0.1, weight_decay=0.1), p, [2.0]) == pytest.approx([0.89], abs=1e-8)
+    assert run(AdamW([p], lr=0.1, weight_decay=0.1), p, [2.0]) == pytest.approx([0.89], abs=1e-8)
     q = Value(1.0)
     # With zero gradient only the decay moves it: Adam's step is 0 / (0 + eps) = 0.
-    assert run(Adam([q], lr=0.1, weight_decay=0.1), q, [0.0]) == [0.99]
+    assert run(AdamW([q], lr=0.1, weight_decay=0.1), q, [0.0]) == [0.99]
+
+
+def test_adam_weight_decay_is_added_to_the_gradient() -> None:
+    p = Value(1.0)
+    # g = 0 + 0.1 * 1 = 0.1: the L2 term goes through the moments, so the first step is
+    # about lr (not the 0.01 of the decoupled decay): 1 - 0.1 * 0.1 / (0.1 + 1e-8)
+    assert run(Adam([p], lr=0.1, weight_decay=0.1), p, [0.0]) == pytest.approx([0.9], abs=1e-8)
+    q = Value(1.0)
+    # A gradient of -0.1 cancels the L2 term exactly: nothing moves.
+    assert run(Adam([q], lr=0.1, weight_decay=0.1), q, [-0.1]) == [1.0]
 
 
 def test_lr_can_change_between_steps() -> None:
@@ -109,7 +120,10 @@ CONFIGS = [
     ("SGD", {"lr": 0.1, "weight_decay": 0.1}),
     ("Adam", {"lr": 0.01}),
     ("Adam", {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-6}),
+    ("Adam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.05, "betas": (0.85, 0.995), "weight_decay": 0.3}),
     ("AdamW", {"lr": 0.01, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.02}),
 ]
 
 
@@ -120,10 +134,9 @@ def test_optimizers_match_torch(name: str, kwargs: dict[str, object]) -> None:
     start = rng.normal(size=5)
     ours_params = [Value(x) for x in start]
     theirs = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    ours: Optimizer = (
-        SGD(ours_params, **kwargs)  # type: ignore[arg-type]
-        if name == "SGD"
-        else Adam(ours_params, **kwargs)  # type: ignore[arg-type]
+    ours: Optimizer = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW}[name](
+        ours_params,
+        **kwargs,  # type: ignore[arg-type]
     )
     torch_opt = getattr(torch.optim, name)([theirs], **kwargs)
     for step in range(6):
