@@ -253,3 +253,105 @@ def test_schedules_match_torch(name: str, kwargs: dict[str, float]) -> None:
 def test_bad_schedule_arguments(make: object, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         make(SGD([Value(0.0)], lr=0.1))  # type: ignore[operator]
+
+
+# --- state: per parameter, state_dict, load_state_dict --------------------------------------
+
+
+def _stepped(make: type[Optimizer], steps: int, **kwargs: object) -> tuple[list[Value], Optimizer]:
+    rng = np.random.default_rng(3)
+    params = [Value(float(x)) for x in rng.normal(size=4)]
+    opt = make(params, **kwargs)  # type: ignore[arg-type]
+    for _ in range(steps):
+        for p, g in zip(params, rng.normal(size=4)):
+            p.grad = float(g)
+        opt.step()
+    return params, opt
+
+
+STATEFUL = [
+    (SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    (Adam, {"lr": 0.05, "weight_decay": 0.01}),
+    (AdamW, {"lr": 0.05, "betas": (0.8, 0.99)}),
+]
+
+
+def test_state_is_a_dict_keyed_by_the_parameter() -> None:
+    a, b = Value(1.0), Value(2.0)
+    opt = Adam([a, b], lr=0.1)
+    a.grad, b.grad = 2.0, -4.0
+    opt.step()
+    assert set(opt.state) == {a, b}
+    assert opt.state[a] == {"step": 1, "exp_avg": pytest.approx(0.2), "exp_avg_sq": pytest.approx(0.004)}
+    assert opt.state[b]["exp_avg"] == pytest.approx(-0.4)
+    momentum = SGD([a], lr=0.1, momentum=0.5)
+    assert momentum.state == {a: {}}  # nothing until the first step
+    momentum.step()
+    assert momentum.state[a] == {"momentum_buffer": 2.0}  # b = g on the first step
+
+
+@pytest.mark.parametrize(("make", "kwargs"), STATEFUL)
+def test_state_dict_round_trips_through_json_and_training_resumes_exactly(
+    make: type[Optimizer], kwargs: dict[str, object]
+) -> None:
+    import json
+
+    params, opt = _stepped(make, 3, **kwargs)
+    sd = opt.state_dict()
+    assert sorted(sd) == ["param_groups", "state"] and sorted(sd["state"]) == [0, 1, 2, 3]
+    assert sd["param_groups"][0]["params"] == [0, 1, 2, 3]
+    assert sd["param_groups"][0]["lr"] == kwargs["lr"]
+    text = json.dumps(sd, allow_nan=False)
+    # A fresh optimizer over a copy of the parameters, given the state, continues the run.
+    copies = [Value(p.data) for p in params]
+    other = make(copies, lr=1.0)  # type: ignore[call-arg]
+    other.load_state_dict(json.loads(text))
+    assert other.state_dict() == sd  # settings too (lr 1.0 was replaced)
+    rng = np.random.default_rng(9)
+    for _ in range(3):
+        grads = rng.normal(size=4)
+        for ps, o in ((params, opt), (copies, other)):
+            for p, g in zip(ps, grads):
+                p.grad = float(g)
+            o.step()
+    assert [p.data for p in copies] == [p.data for p in params]
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda sd: sd.pop("state"), "keys 'state' and 'param_groups'"),
+        (lambda sd: sd["param_groups"][0]["params"].pop(), "holds 4"),
+        (lambda sd: sd["param_groups"][0].pop("eps"), "settings"),
+        (lambda sd: sd["param_groups"][0].update(lr=-1.0), "lr must be >= 0, got -1.0"),
+        (lambda sd: sd["state"].update({7: sd["state"][0]}), "no parameter with index 7"),
+        (lambda sd: sd["state"][1].update(exp_avg=float("nan")), r"\['exp_avg'\].*nan"),
+        (lambda sd: sd["state"][1].update(step=0.5), r"\['step'\]"),
+        (lambda sd: sd["state"][2].pop("exp_avg_sq"), "must hold the keys"),
+    ],
+)
+def test_a_bad_state_dict_raises_and_leaves_the_optimizer_untouched(
+    change: object, match: str
+) -> None:
+    import copy
+
+    from nn import SerializationError
+
+    params, opt = _stepped(Adam, 2, lr=0.1)
+    before = opt.state_dict()
+    sd = copy.deepcopy(before)
+    change(sd)  # type: ignore[operator]
+    with pytest.raises(SerializationError, match=match):
+        opt.load_state_dict(sd)
+    assert opt.state_dict() == before
+
+
+def test_an_sgd_state_does_not_load_into_adam() -> None:
+    from nn import SerializationError
+
+    _, sgd = _stepped(SGD, 1, lr=0.1, momentum=0.9)
+    _, adam = _stepped(Adam, 1, lr=0.1)
+    before = adam.state_dict()
+    with pytest.raises(SerializationError, match="settings"):
+        adam.load_state_dict(sgd.state_dict())
+    assert adam.state_dict() == before
