@@ -57,7 +57,9 @@ def test_a_subclass_that_changes_forward_is_predicted_per_row() -> None:
     X = np.array([[0.1, 0.2], [0.3, -0.4]])
     want = [model(list(r)).data for r in X]
     assert model.predict(X)[:, 0].tolist() == pytest.approx(want, abs=1e-12)
-    assert model.predict(X)[0, 0] == pytest.approx(MLP.predict(MLP(2, [3, 1], seed=0), X)[0, 0] + 1)
+    assert model.predict(X)[0, 0] == pytest.approx(
+        MLP.predict(MLP(2, [3, 1], seed=0), X)[0, 0] + 1
+    )
 
 
 def test_one_output_is_one_value_all_the_way_through() -> None:

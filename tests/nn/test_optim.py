@@ -282,7 +282,11 @@ def test_state_is_a_dict_keyed_by_the_parameter() -> None:
     a.grad, b.grad = 2.0, -4.0
     opt.step()
     assert set(opt.state) == {a, b}
-    assert opt.state[a] == {"step": 1, "exp_avg": pytest.approx(0.2), "exp_avg_sq": pytest.approx(0.004)}
+    assert opt.state[a] == {
+        "step": 1,
+        "exp_avg": pytest.approx(0.2),
+        "exp_avg_sq": pytest.approx(0.004),
+    }
     assert opt.state[b]["exp_avg"] == pytest.approx(-0.4)
     momentum = SGD([a], lr=0.1, momentum=0.5)
     assert momentum.state == {a: {}}  # nothing until the first step
@@ -337,7 +341,7 @@ def test_a_bad_state_dict_raises_and_leaves_the_optimizer_untouched(
 
     from nn import SerializationError
 
-    params, opt = _stepped(Adam, 2, lr=0.1)
+    _, opt = _stepped(Adam, 2, lr=0.1)
     before = opt.state_dict()
     sd = copy.deepcopy(before)
     change(sd)  # type: ignore[operator]
