@@ -251,11 +251,14 @@ class Layer(Module):
 
     def forward(self, x: Inputs) -> Output:
         """Each neuron's output, in order: a list of ``nout`` Values (one Value if nout=1)."""
-        xs = _as_values(x, self.nin, "Layer")
-        return _one_or_list([n._fire(xs) for n in self.neurons])
+        return _one_or_list(self._fire(_as_values(x, self.nin, "Layer")))
 
     def __call__(self, x: Inputs) -> Output:
         return self.forward(x)
+
+    def _fire(self, xs: list[Value]) -> list[Value]:
+        """``forward`` of inputs already checked and made Values: always a list."""
+        return [n._fire(xs) for n in self.neurons]
 
     def _predict_batch(self, A: Array) -> Array:
         if not _own_forward(self, Layer):
@@ -327,9 +330,12 @@ class MLP(Module):
         """The last layer's output: one Value if ``nout`` is 1, else a list of Values."""
         out: list[Value] = _as_values(x, self.nin, "MLP")
         for layer in self.layers:
-            y = layer(out)
-            # A width-1 layer returns one Value; the next layer takes a list of them.
-            out = [y] if isinstance(y, Value) else y
+            if _own_forward(layer, Layer):
+                out = layer._fire(out)  # Layer.forward, minus re-checking checked inputs
+            else:
+                y = layer(out)
+                # A width-1 layer returns one Value; the next layer takes a list of them.
+                out = [y] if isinstance(y, Value) else y
         return _one_or_list(out)
 
     def __call__(self, x: Inputs) -> Output:

@@ -150,7 +150,7 @@ plt.show()
 
 # %%
 tiny = nn.MLP(2, [2, 1], seed=0)
-draw_dot(tiny([1.0, -2.0])[0], cluster=True)
+draw_dot(tiny([1.0, -2.0]), cluster=True)
 
 # %% [markdown]
 # 三日月には、16個のニューロンからなる隠れ層を2つ使います。学習ループはまったく同じで、
