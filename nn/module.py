@@ -46,9 +46,9 @@ def _entries(name: str, value: object) -> Iterator[tuple[str, Value | Module]]:
                 yield f"{name}.{i}", item
 
 
-def _outputs(out: object) -> list[Any]:
+def _outputs(out: Any) -> list[Any]:
     """A model's output for one sample as a list: one Value becomes a list of one."""
-    return [out] if isinstance(out, Value) else list(out)  # type: ignore[call-overload]
+    return [out] if isinstance(out, Value) else list(out)
 
 
 class Module:
