@@ -13,6 +13,7 @@ from nn.data import (
     minibatches,
     train_test_split,
 )
+from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     batch_loss,
     binary_cross_entropy,
@@ -21,15 +22,18 @@ from nn.losses import (
     l2_penalty,
     mse_loss,
 )
-from nn.module import MLP, Layer, Module, Neuron
-from nn.optim import SGD, Adam, CosineAnnealingLR, LinearLR, LRScheduler, Optimizer, StepLR
-from nn.serialize import SerializationError, load, save
+from nn.module import Module
+from nn.optim import SGD, Adam, AdamW, Optimizer
+from nn.schedules import CosineAnnealingLR, LinearLR, LRScheduler, StepLR
+from nn.serialize import load, save
+from nn.state import SerializationError
 from nn.train import History, fit
 
 __all__: list[str] = [
     "MLP",
     "SGD",
     "Adam",
+    "AdamW",
     "CosineAnnealingLR",
     "History",
     "LRScheduler",

@@ -1,17 +1,24 @@
 """Loss functions: one number that says how wrong a prediction is, built from engine ops.
 
-Each loss takes the model's output for *one* sample (a list of Values, as a ``Layer`` or
-``MLP`` returns, or a single Value) and that sample's target (plain numbers), and returns a
-Value whose ``backward()`` sends the gradient into the model. ``batch_loss`` averages a loss
-over a minibatch. Where a textbook formula would overflow (``exp`` of a large logit), the
-loss is rearranged so that every ``exp`` sees a number <= 0.
+Each loss takes the model's output for *one* sample (a single Value, as a model with one
+output returns, or a list of Values) and that sample's target (plain numbers), and returns a
+Value whose ``backward()`` sends the gradient into the model.
+
+Each loss also declares its ``kind``: "binary" (one score, > 0 means class 1), "multiclass"
+(one logit per class, the largest wins) or "regression". ``fit`` reads it (``kind_of``) to
+decide whether accuracy applies; a loss of your own can declare one the same way
+(``my_loss.kind = "binary"``), and ``functools.partial`` or ``functools.wraps`` keep it.
+
+``batch_loss`` averages a loss over a minibatch. Where a textbook formula would overflow
+(``exp`` of a large logit), the loss is rearranged so that every ``exp`` sees a number <= 0.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, SupportsFloat, TypeAlias
+from typing import Any, SupportsFloat, TypeAlias, TypeVar
 
 from autograd import Value, vsum
 
@@ -20,6 +27,7 @@ __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
     "hinge_loss",
+    "kind_of",
     "l2_penalty",
     "mse_loss",
 ]
@@ -29,6 +37,38 @@ Target: TypeAlias = SupportsFloat | Sequence[SupportsFloat]
 # A per-sample loss: (output, target) -> Value. Typed loosely so that losses with narrower
 # signatures (a label only, a list output only) are accepted wherever a loss is.
 LossFn: TypeAlias = Callable[[Any, Any], Value]
+KINDS = ("binary", "multiclass", "regression")
+_F = TypeVar("_F", bound=Callable[..., Value])
+
+
+def _declare(kind: str) -> Callable[[_F], _F]:
+    """Mark a loss with its kind (see the module docstring)."""
+
+    def mark(fn: _F) -> _F:
+        fn.kind = kind  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def kind_of(loss: Callable[..., Any]) -> str | None:
+    """The kind a loss declares ("binary", "multiclass", "regression"), or None.
+
+    Looks through ``functools.partial``, so a loss with some arguments bound keeps its kind.
+
+    >>> import functools
+    >>> kind_of(hinge_loss), kind_of(functools.partial(cross_entropy)), kind_of(abs)
+    ('binary', 'multiclass', None)
+    """
+    while isinstance(loss, functools.partial) and not hasattr(loss, "kind"):
+        loss = loss.func
+    kind = getattr(loss, "kind", None)
+    if kind is not None and kind not in KINDS:
+        raise ValueError(
+            f"loss {getattr(loss, '__name__', loss)!r} declares kind={kind!r}; "
+            f"use one of {', '.join(repr(k) for k in KINDS)}"
+        )
+    return kind
 
 
 def _outputs(output: Output, where: str) -> list[Value]:
@@ -75,6 +115,7 @@ def _targets(target: Target) -> list[float]:
     return [float(t) for t in target]
 
 
+@_declare("regression")
 def mse_loss(output: Output, target: Target) -> Value:
     """The mean squared error over the outputs: ``mean((output_i - target_i) ** 2)``.
 
@@ -101,6 +142,7 @@ def mse_loss(output: Output, target: Target) -> Value:
     return vsum(squares) * (1.0 / len(squares))
 
 
+@_declare("binary")
 def hinge_loss(output: Output, target: SupportsFloat) -> Value:
     """The max-margin loss ``relu(1 - y * score)`` with labels 0/1 mapped to y = -1/+1.
 
@@ -118,6 +160,7 @@ def hinge_loss(output: Output, target: SupportsFloat) -> Value:
     return (1.0 - score * y).relu()
 
 
+@_declare("binary")
 def binary_cross_entropy(output: Output, target: SupportsFloat) -> Value:
     """The cross-entropy of a 0/1 label and the probability ``sigmoid(z)``, from the logit ``z``.
 
@@ -145,6 +188,7 @@ def binary_cross_entropy(output: Output, target: SupportsFloat) -> Value:
     return (1.0 + z.exp()).log() - z * y
 
 
+@_declare("multiclass")
 def cross_entropy(output: Output, target: SupportsFloat) -> Value:
     """The softmax cross-entropy ``-log softmax(z)[c]`` of logits ``z`` and a class label ``c``.
 

@@ -23,6 +23,9 @@ Design choices:
   file behind.
 * Loading checks everything (format, version, architecture, every name and number) before
   it assigns anything, so a bad file leaves the model it was loaded into untouched.
+* ``save(model, path, optimizer=opt)`` also stores the optimizer's ``state_dict()`` (its
+  settings and running averages) under ``"optimizer"``, so training can resume where it
+  stopped; ``load(path, into=model, optimizer=opt)`` puts both back, or neither.
 """
 
 from __future__ import annotations
@@ -30,92 +33,34 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import numbers
 import os
 import secrets
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from autograd import Value
-from nn.module import MLP, Layer, Module, Neuron
+from nn.layers import MLP, Layer, Neuron
+from nn.module import Module
+from nn.optim import Optimizer
+from nn.state import SerializationError, _assign, _listing
+
+__all__ = ["SerializationError", "load", "save"]
 
 FORMAT = "chainrule.model"
 VERSION = 1
 # The classes nn.load may build. A file naming anything else is refused.
 _LOADABLE: dict[str, type[Module]] = {cls.__name__: cls for cls in (Neuron, Layer, MLP)}
 _KEYS = ("format", "version", "class", "config", "parameters")
+_OPTIONAL = ("optimizer",)  # {"class": "Adam", "state": optimizer.state_dict()}
 
 PathLike: TypeAlias = str | os.PathLike[str]
 
 
-class SerializationError(ValueError):
-    """A model file or state dict that cannot be loaded (or a model that cannot be saved).
-
-    The message names the file (or ``load_state_dict()``) and what is wrong with it.
-
-    >>> from nn import MLP
-    >>> MLP(2, [1], seed=0).load_state_dict({"layers.0.neurons.0.w.0": 1.0})
-    Traceback (most recent call last):
-    ...
-    nn.serialize.SerializationError: load_state_dict(): ...
-    """
-
-
-def _listing(names: list[str], limit: int = 8) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def _load_state(model: Module, state: object, where: str) -> None:
-    """Check all of ``state`` against ``model``, then set the parameters (all or nothing)."""
-    if not isinstance(state, dict):
-        raise SerializationError(
-            f"{where}: parameters must be a dict of name -> number, got {type(state).__name__}"
-        )
-    named = model.named_parameters()
-    expected = {name for name, _ in named}
-    problems = []
-    missing = [name for name, _ in named if name not in state]
-    if missing:
-        problems.append(f"missing parameters {_listing(missing)}")
-    unexpected = [str(k) for k in state if k not in expected]
-    if unexpected:
-        problems.append(f"unexpected parameters {_listing(unexpected)}")
-    values = [(p, _as_finite(state.get(name))) for name, p in named]
-    bad = [
-        f"{name!r}={state[name]!r}"
-        for (name, _), (_, v) in zip(named, values)
-        if name in state and v is None
-    ]
-    if bad:
-        problems.append(f"values that are not finite numbers: {', '.join(bad[:8])}")
-    if problems:
-        raise SerializationError(
-            f"{where}: does not fit {type(model).__name__} "
-            f"({model.num_parameters()} parameters): {'; '.join(problems)}"
-        )
-    # Everything checked: only now touch the model. In place, so optimizers keep working.
-    for p, v in values:
-        assert v is not None  # checked above
-        p.data = v
-
-
-def _as_finite(x: object) -> float | None:
-    """``x`` as a finite float, or None if it is not a finite real number (bools excluded)."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or isinstance(x, Value):
-        return None
-    try:
-        f = float(x)
-    except (OverflowError, ValueError, TypeError):
-        return None
-    return f if math.isfinite(f) else None
-
-
-def save(model: Module, path: PathLike) -> None:
+def save(model: Module, path: PathLike, *, optimizer: Optimizer | None = None) -> None:
     """Write ``model`` to ``path`` as JSON, atomically (the old file survives any crash).
 
     Only ``Neuron``, ``Layer`` and ``MLP`` can be saved; for other modules save their
     ``state_dict()``. A parameter that is NaN or infinite raises ``SerializationError``.
+    With ``optimizer``, its ``state_dict()`` is saved beside the model, in the same file.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.json"
@@ -145,6 +90,18 @@ def save(model: Module, path: PathLike) -> None:
         "config": model._config(),
         "parameters": state,
     }
+    if optimizer is not None:
+        document["optimizer"] = {
+            "class": type(optimizer).__name__,
+            "state": optimizer.state_dict(),
+        }
+        try:
+            json.dumps(document["optimizer"], allow_nan=False)
+        except ValueError:
+            raise SerializationError(
+                f"cannot save to {path}: the optimizer's state is not finite; "
+                "the training diverged, try a smaller learning rate"
+            ) from None
     _write_atomically(path, document)
 
 
@@ -180,17 +137,22 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def load(path: PathLike, into: Module | None = None) -> Module:
+def load(
+    path: PathLike, into: Module | None = None, *, optimizer: Optimizer | None = None
+) -> Module:
     """Read a model saved by ``save``: a new one, or the same weights put ``into`` a model.
 
     Args:
         path: the file.
         into: an existing model of the same class and architecture to load the parameters
             into (in place; optimizers holding its parameters keep working). It is returned.
+        optimizer: an optimizer over ``into``'s parameters, of the class that was saved
+            with ``save(..., optimizer=)``; its state is loaded too. The file must hold one.
 
     Raises ``SerializationError`` naming the file and the problem for a file that is not
     valid JSON, is truncated, has another format tag or version, an unknown class, a bad
-    architecture, or parameters that do not fit it. The model is then left untouched.
+    architecture, or parameters (or an optimizer state) that do not fit. The model and the
+    optimizer are then both left untouched.
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.json"
@@ -200,6 +162,11 @@ def load(path: PathLike, into: Module | None = None) -> Module:
     (True, True)
     """
     path = Path(path)
+    if optimizer is not None and into is None:
+        raise ValueError(
+            "load(path, optimizer=...) needs into=model too: the optimizer holds the "
+            "parameters of that model, and both are loaded together"
+        )
     document = _read(path)
     cls = _LOADABLE[document["class"]]
     config = document["config"]
@@ -213,8 +180,29 @@ def load(path: PathLike, into: Module | None = None) -> Module:
             f"{path}: holds {_describe(cls.__name__, config)}, "
             f"which does not fit the model {into._header()}"
         )
-    _load_state(into, document["parameters"], str(path))
+    values = into._checked_state(document["parameters"], str(path))
+    if optimizer is not None:
+        checked = _checked_optimizer(path, document.get("optimizer"), optimizer)
+        optimizer._apply_state(checked)  # everything checked: only now touch either
+    _assign(values)
     return into
+
+
+def _checked_optimizer(
+    path: Path, saved: object, optimizer: Optimizer
+) -> tuple[dict[str, Any], dict[Any, dict[str, float]]]:
+    name = type(optimizer).__name__
+    if saved is None:
+        raise SerializationError(
+            f"{path}: holds no optimizer state; save it with save(model, path, optimizer=opt)"
+        )
+    if not isinstance(saved, dict) or set(saved) != {"class", "state"}:
+        raise SerializationError(f"{path}: malformed optimizer entry: {saved!r:.80}")
+    if saved["class"] != name:
+        raise SerializationError(
+            f"{path}: holds the state of a {saved['class']!r} optimizer, not of a {name!r}"
+        )
+    return optimizer._checked_state(saved["state"], str(path))
 
 
 def _describe(name: str, config: dict[str, Any]) -> str:
@@ -253,7 +241,7 @@ def _read(path: Path) -> dict[str, Any]:
             f"version {VERSION}); save it again with this version"
         )
     missing = [k for k in _KEYS if k not in document]
-    extra = [k for k in document if k not in _KEYS]
+    extra = [k for k in document if k not in _KEYS and k not in _OPTIONAL]
     if missing or extra:
         problems = [f"missing {_listing(missing)}"] if missing else []
         problems += [f"unexpected {_listing(extra)}"] if extra else []

@@ -19,22 +19,14 @@ from tqdm import tqdm
 
 from autograd import Value, is_grad_enabled
 from nn.data import minibatches
-from nn.losses import (
-    LossFn,
-    batch_loss,
-    binary_cross_entropy,
-    cross_entropy,
-    hinge_loss,
-    l2_penalty,
-)
+from nn.losses import LossFn, batch_loss, kind_of, l2_penalty
 from nn.module import Module
 from nn.optim import Optimizer
 
 __all__ = ["History", "fit"]
 
-# Which losses make fit measure accuracy, and how a prediction is read from the outputs.
-_BINARY = (hinge_loss, binary_cross_entropy)  # one score: > 0 means class 1
-_MULTICLASS = (cross_entropy,)  # one logit per class: the largest wins
+# The kinds of loss for which fit measures accuracy (the loss declares its kind).
+_CLASSIFIES = ("binary", "multiclass")
 
 
 @dataclass
@@ -44,8 +36,10 @@ class History:
     Attributes:
         loss: the mean per-sample loss over the epoch's steps (without the l2 penalty).
         accuracy: the fraction of training samples classified correctly after the epoch;
-            measured for ``hinge_loss``, ``binary_cross_entropy`` and ``cross_entropy`` only,
-            and left empty for regression (``mse_loss``) and custom losses.
+            measured when the loss declares a classification kind ("binary", as
+            ``hinge_loss`` and ``binary_cross_entropy`` do, or "multiclass", as
+            ``cross_entropy`` does; see ``nn.losses.kind_of``), and left empty for
+            regression (``mse_loss``) and losses that declare no kind.
 
     >>> History(loss=[0.5, 0.25]).epochs
     2
@@ -60,14 +54,14 @@ class History:
         return len(self.loss)
 
 
-def _accuracy(model: Module, loss: LossFn, X: NDArray[np.float64], y: NDArray[Any]) -> float:
+def _accuracy(model: Module, kind: str | None, X: NDArray[np.float64], y: NDArray[Any]) -> float:
     # Parameters on their way to diverging can overflow numpy's matmul; the next step's
     # loss reports that as a FloatingPointError, so the warning would only be noise.
     with np.errstate(over="ignore", invalid="ignore"):
         scores = model.predict(X)
-    if loss in _BINARY:
+    if kind == "binary":  # one score: > 0 means class 1
         predicted = (scores[:, 0] > 0.0).astype(np.int64)
-    else:
+    else:  # one logit per class: the largest wins
         predicted = np.argmax(scores, axis=1)
     return float(np.mean(predicted == y))
 
@@ -100,8 +94,10 @@ def fit(
         X, y: inputs of shape (n, nin) and targets: numbers, class labels, or rows of
             numbers (multi-output regression), one per row of ``X``.
         loss: ``mse_loss``, ``hinge_loss``, ``binary_cross_entropy``, ``cross_entropy`` or
-            any ``loss(output, target) -> Value`` for one sample.
-        optimizer: an ``SGD`` or ``Adam`` over ``model.parameters()``.
+            any ``loss(output, target) -> Value`` for one sample (``output`` is one Value
+            for a model with one output, else a list). Accuracy is measured when the loss
+            declares a classification ``kind`` (see ``History``).
+        optimizer: an ``SGD``, ``Adam`` or ``AdamW`` over ``model.parameters()``.
         batch_size: rows per step, visited in a fresh random order every epoch; None for
             the whole data set in every step (full-batch gradient descent).
         progress: show a tqdm progress bar (on stderr) with the loss and accuracy.
@@ -147,7 +143,7 @@ def fit(
 
     n = len(Xa)
     size = n if batch_size is None else min(batch_size, n)
-    classifies = loss in _BINARY or loss in _MULTICLASS
+    kind = kind_of(loss)
     params = model.parameters()
     rng = np.random.default_rng(seed)
     history = History()
@@ -173,8 +169,8 @@ def fit(
                 total += value * len(Xb)
             history.loss.append(total / n)
             postfix = {"loss": f"{history.loss[-1]:.4g}"}
-            if classifies:
-                history.accuracy.append(_accuracy(model, loss, Xa, ya))
+            if kind in _CLASSIFIES:
+                history.accuracy.append(_accuracy(model, kind, Xa, ya))
                 postfix["acc"] = f"{history.accuracy[-1]:.1%}"
             bar.set_postfix(postfix, refresh=False)
             if callback is not None and callback(epoch, history):

@@ -227,7 +227,7 @@ plt.show()
 
 # %%
 tiny = nn.MLP(2, [2, 1], seed=0)
-draw_dot(tiny([1.0, -2.0])[0], cluster=True)
+draw_dot(tiny([1.0, -2.0]), cluster=True)
 
 # %% [markdown] en
 # For the moons we use two hidden layers of 16 neurons. The training loop is exactly the

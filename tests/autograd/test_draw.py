@@ -409,7 +409,7 @@ def test_clusters_follow_nn_labels_layer_around_neurons() -> None:
     from nn import MLP
 
     model = MLP(2, [3, 1], activation="tanh", seed=0)
-    (out,) = model([0.5, -1.0])
+    out = model([0.5, -1.0])
     loss = (out - 1.0) ** 2
     loss.backward()
     graph = draw_dot(loss, cluster=True)
@@ -441,7 +441,7 @@ def test_clusters_follow_nn_labels_layer_around_neurons() -> None:
 def test_without_cluster_there_are_no_subgraphs() -> None:
     from nn import MLP
 
-    (out,) = MLP(2, [2, 1], seed=0)([1.0, 2.0])
+    out = MLP(2, [2, 1], seed=0)([1.0, 2.0])
     assert "subgraph" not in draw_dot(out).source
 
 
