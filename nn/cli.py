@@ -28,6 +28,7 @@ from nn import data
 from nn.losses import LossFn, binary_cross_entropy, cross_entropy, hinge_loss, mse_loss
 from nn.module import MLP
 from nn.optim import SGD, Adam, Optimizer
+from nn.report import Recorder, hardest_example, write_report
 from nn.serialize import save
 from nn.train import History, fit
 
@@ -134,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
               boundary.png  the decision regions with the data (fit.png for linear)
               model.json    the trained model; nn.load reads it back
               graph.svg     the computation graph of one example's loss
-                            (graph.dot when Graphviz's dot is not installed)"""),
+                            (graph.dot when Graphviz's dot is not installed)
+              report.html   all of it in one page, with the boundary at every epoch"""),
         epilog=f"data sets and their defaults:\n{datasets}\n\nexample:\n"
         "  python -m nn --dataset spirals --hidden 32 32 --activation tanh --out runs/spirals",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -220,6 +222,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default: 0); the same seed gives the same numbers",
     )
     add("--out", metavar="DIR", type=Path, help="folder for the files (default: runs/<dataset>)")
+    add("--lang", choices=("en", "ja"), default="en", help="report.html's language (default: en)")
     add("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
@@ -340,6 +343,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         flush=True,
     )
 
+    recorder = Recorder(model, X, y, threshold=0.5 if loss is mse_loss else 0.0)
     history = fit(
         model,
         X,
@@ -351,6 +355,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         progress=not args.no_progress,
         l2=args.l2,
         seed=args.seed,
+        record=recorder,
     )
     result = f"loss {history.loss[-1]:.6g}"
     if history.accuracy:
@@ -367,6 +372,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         print(f"learned   y = {w:.4g} x {'+' if b >= 0 else '-'} {abs(b):.4g}", file=out)
 
     files = _write_files(s, model, X, y, loss, history, initial)
+    example = hardest_example(model, X, y, loss, initial)
+    report = write_report(
+        s.out / "report.html", recorder, history, example=example, lang=args.lang
+    )
+    files.append((report, "the training report: open it in a browser"))
     print(f"wrote     {s.out}{'/' if str(s.out)[-1:] not in '/' else ''}", file=out)
     width = max(len(str(path)) for path, _ in files)
     for path, what in files:
