@@ -32,6 +32,7 @@ __all__ = ["Explained", "assets", "explain_page", "page", "stepper_html", "strin
 
 _INFIX = {"+", "-", "*", "/", "**"}
 _BOX_H, _ROW_H, _GAP_X, _PAD = 58, 74, 64, 12  # pixels of the graph's layout
+_CENTRE_ROWS = 10  # a graph with a taller column puts every column at the top
 _NAME_CHARS = 28  # a longer name is cut in the box (its full text is in the tooltip)
 
 
@@ -120,7 +121,8 @@ def _layout(order: list[Value], boxes: dict[Value, float]) -> dict[Value, tuple[
     where: dict[Value, tuple[float, float]] = {}
     x = float(_PAD)
     for nodes in columns:
-        top = _PAD + (tallest - len(nodes)) * _ROW_H / 2  # centre short columns
+        # Centre short columns, unless one is so tall that the root would leave the screen.
+        top = _PAD + (tallest - len(nodes)) * _ROW_H / 2 if tallest <= _CENTRE_ROWS else _PAD
         for row, node in enumerate(nodes):
             where[node] = (x, top + row * _ROW_H)
         x += max(boxes[n] for n in nodes) + _GAP_X
@@ -154,7 +156,10 @@ def _svg(e: Explained, order: list[Value], ids: dict[Value, str], text: dict[str
             if parent not in where:
                 continue
             x0, y0 = where[parent][0] + boxes[parent], where[parent][1] + _BOX_H / 2
-            y1m, bend = y1 + _BOX_H / 2 + 6 * (k - (len(node.parents) - 1) / 2), _GAP_X / 2
+            # Arrows into one box end a few pixels apart, all within its height.
+            spread = min(6.0, (_BOX_H - 12) / len(node.parents))
+            y1m = y1 + _BOX_H / 2 + spread * (k - (len(node.parents) - 1) / 2)
+            bend = _GAP_X / 2
             out.append(
                 f'<path class="edge" id="{ids[node]}-{k}" marker-end="url(#arrow)" '
                 f'd="M{x0:.1f},{y0:.1f} C{x0 + bend:.1f},{y0:.1f} '

@@ -46,7 +46,7 @@ function setupStepper(section) {
     }
   }
 
-  function show(k) {
+  function show(k, scroll = true) {
     current = Math.max(0, Math.min(steps.length - 1, k));
     clear();
     for (let i = 0; i <= current; i++) {
@@ -56,7 +56,12 @@ function setupStepper(section) {
       }
     }
     const step = steps[current];
-    if (step.node) svg.getElementById(step.node).classList.add("on");
+    if (step.node) {
+      const box = svg.getElementById(step.node);
+      box.classList.add("on");
+      // Keep the node at work in view when the graph is bigger than its frame.
+      if (scroll) box.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
     if (step.parent) svg.getElementById(step.parent).classList.add("on");
     if (step.edge) svg.getElementById(step.edge).classList.add("hot");
     caption.textContent = step.caption;
@@ -73,7 +78,7 @@ function setupStepper(section) {
   section.querySelector(".next").addEventListener("click", () => show(current + 1));
   section.querySelector(".last").addEventListener("click", () => show(steps.length - 1));
   slider.addEventListener("input", () => show(Number(slider.value)));
-  show(0);
+  show(0, false);
   return { show: show, at: () => current, count: steps.length };
 }
 
