@@ -34,6 +34,7 @@ _INFIX = {"+", "-", "*", "/", "**"}
 _BOX_H, _ROW_H, _GAP_X, _PAD = 58, 74, 64, 12  # pixels of the graph's layout
 _CENTRE_ROWS = 10  # a graph with a taller column puts every column at the top
 _NAME_CHARS = 28  # a longer name is cut in the box (its full text is in the tooltip)
+_MAX_ARGS = 6  # inputs spelled out in a forward step's caption
 
 
 class _Step(Protocol):
@@ -197,6 +198,8 @@ def _forward_text(e: Explained, node: Value, text: dict[str, str]) -> str:
     elif node.op == "neg":
         expr = f"-({args[0]})"
     else:
+        if len(args) > _MAX_ARGS:  # a neuron's dot has dozens: show the first few
+            args = [*args[: _MAX_ARGS - 1], f"… {len(args) - _MAX_ARGS + 1} more"]
         expr = f"{node.op}({', '.join(args)})"
     return text["forward"].format(node=e.name(node), expr=expr, value=_num(node.data))
 
@@ -279,7 +282,12 @@ def stepper_html(e: Explained, *, lang: str = "en", max_nodes: int | None = 200)
     """The graph and its stepper as an HTML fragment (a ``<section>``) for a page.
 
     ``max_nodes`` caps the drawing to the nodes nearest the root, as ``draw_dot`` does, and
-    the section says so.
+    the section says so. ``assets()`` holds the CSS and script the fragment needs.
+
+    >>> from autograd import Value, explain
+    >>> html = stepper_html(explain(Value(2.0, "x") * 3.0), lang="ja")
+    >>> html.startswith('<section class="explain">'), "局所微分" in html
+    (True, True)
     """
     text = strings(lang)
     full = topo_sort(e.root)
@@ -318,7 +326,11 @@ def stepper_html(e: Explained, *, lang: str = "en", max_nodes: int | None = 200)
 
 
 def page(title: str, body: str, *, lang: str, css: Sequence[str], js: Sequence[str]) -> str:
-    """A whole HTML document with ``css`` and ``js`` inlined: nothing for the browser to fetch."""
+    """A whole HTML document with ``css`` and ``js`` inlined: nothing for the browser to fetch.
+
+    >>> page("T", "<p>hi</p>", lang="en", css=["p {}"], js=[]).count("<style>")
+    1
+    """
     styles = "\n".join(f"<style>\n{c}</style>" for c in css)
     scripts = "\n".join(f"<script>\n{s}</script>" for s in js)
     return (
@@ -355,7 +367,13 @@ def explain_page(
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a reader never sees half a file."""
+    """Write ``text`` to ``path`` atomically: a reader never sees half a file.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.html"
+    >>> write_text(path, "<p>hi</p>"); path.read_text(encoding="utf-8")
+    '<p>hi</p>'
+    """
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

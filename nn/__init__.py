@@ -23,6 +23,7 @@ from nn.losses import (
 )
 from nn.module import MLP, Layer, Module, Neuron
 from nn.optim import SGD, Adam, CosineAnnealingLR, LinearLR, LRScheduler, Optimizer, StepLR
+from nn.report import Recorder, write_report
 from nn.serialize import SerializationError, load, save
 from nn.train import History, fit
 
@@ -38,6 +39,7 @@ __all__: list[str] = [
     "Module",
     "Neuron",
     "Optimizer",
+    "Recorder",
     "SerializationError",
     "StepLR",
     "batch_loss",
@@ -56,4 +58,5 @@ __all__: list[str] = [
     "mse_loss",
     "save",
     "train_test_split",
+    "write_report",
 ]

@@ -128,6 +128,12 @@ def hardest_example(
 
     When the model fits every example (a loss of exactly 0 everywhere, so no gradient flows),
     the graph is built with the ``initial`` state instead, as at the first training step.
+
+    >>> from nn import MLP, hinge_loss
+    >>> k, loss, first = hardest_example(MLP(2, [1], seed=0), [[1.0, 0.0], [0.0, 1.0]], [1, 0],
+    ...                                  hinge_loss)
+    >>> k, loss.label, first
+    (0, 'loss', False)
     """
     Xl, yl = np.asarray(X, dtype=np.float64).tolist(), np.asarray(y).tolist()
 
