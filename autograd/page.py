@@ -239,7 +239,7 @@ def _steps(
         for parent, _, _ in step.contributions:
             pending[parent] = pending.get(parent, 0) + 1
     sums: dict[Value, float] = {}
-    unseen: list[list[Any]] = []  # sums changed by steps left out, shown with the next step
+    unseen: dict[Value, list[Any]] = {}  # sums changed by steps left out: shown with the next
     for step in e.steps:
         for k, (parent, local, product) in enumerate(step.contributions):
             sums[parent] = sums.get(parent, 0.0) + product
@@ -254,7 +254,7 @@ def _steps(
                 pending[parent] == 0,
             ]
             if step.node not in shown:
-                unseen.append(grad)
+                unseen[parent] = grad  # only its latest sum matters
                 continue
             names = {
                 "node": e.name(step.node),
@@ -270,11 +270,11 @@ def _steps(
                     "formula": text["formula"].format(
                         up=_num(step.upstream), local=_num(local), product=_num(product)
                     ),
-                    "set": [*unseen, grad],
+                    "set": [*unseen.values(), grad],
                 }
             )
-            unseen = []
-    steps.append({"caption": text["finished"], "set": unseen})
+            unseen = {}
+    steps.append({"caption": text["finished"], "set": list(unseen.values())})
     return steps
 
 
