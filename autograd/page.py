@@ -289,6 +289,8 @@ def stepper_html(e: Explained, *, lang: str = "en", max_nodes: int | None = 200)
     >>> html.startswith('<section class="explain">'), "局所微分" in html
     (True, True)
     """
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1 (or None for all), got {max_nodes}")
     text = strings(lang)
     full = topo_sort(e.root)
     picked = _select(e.root, max_nodes)

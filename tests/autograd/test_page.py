@@ -154,3 +154,33 @@ def test_cli_explain_html(tmp_path: Path) -> None:
     assert f"wrote {path}" in out.getvalue()
     formulas = [s.get("formula") for s in _data(path.read_text(encoding="utf-8"))["steps"]]
     assert "1 × 4 = 4" in formulas and "1 × 3 = 3" in formulas
+
+
+def test_a_leaf_alone_and_a_bad_cap() -> None:
+    steps = _data(explain(Value(1.0, "x")).to_html())["steps"]
+    assert [s.get("node") for s in steps] == [None, "n0", None]  # start, seed, end
+    with pytest.raises(ValueError, match="max_nodes must be at least 1"):
+        explain(Value(1.0) * 2).to_html(max_nodes=0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_graphs_end_with_explains_gradients(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    nodes = [Value(rng.uniform(-2, 2), f"x{i}") for i in range(3)]
+    for i in range(12):  # each new node uses one or two earlier ones: a DAG with sharing
+        a, b = rng.choice(nodes), rng.choice(nodes)
+        made = rng.choice([a + b, a * b, a - b, a.tanh(), a * 0.5])
+        made.label = f"v{i}"
+        nodes.append(made)
+    root = nodes[-1]
+    e = explain(root)
+    cap = rng.choice([None, 5])
+    document = e.to_html(max_nodes=cap)
+    final = _final(_data(document)["steps"])
+    by_name = {e.name(n): n for n in topo_sort(root)}
+    for node_id, name in _ids(document).items():
+        node = by_name[name]
+        assert float(final[node_id, "grad"][3]) == e.grad(node)
+        assert final[node_id, "grad"][4] is True
