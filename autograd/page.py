@@ -136,10 +136,9 @@ def _svg(e: Explained, order: list[Value], ids: dict[Value, str], text: dict[str
     short = {
         n: s if len(s) <= _NAME_CHARS else s[: _NAME_CHARS - 1] + "…" for n, s in names.items()
     }
-    lines = {n: (f"{text['data']} -1.234e-05", f"{text['grad']} -1.234e-05") for n in order}
-    boxes = {
-        n: max(110.0, _width(short[n]) + 60, *(_width(t) + 20 for t in lines[n])) for n in order
-    }
+    # Wide enough for the name and its op tag, and for the longest number .4g can print.
+    numbers = max(_width(f"{text[k]} -1.234e-05") for k in ("data", "grad")) + 20
+    boxes = {n: max(110.0, _width(short[n]) + 60, numbers) for n in order}
     where = _layout(order, boxes)
     width = max(where[n][0] + boxes[n] for n in order) + _PAD
     height = max(where[n][1] for n in order) + _BOX_H + _PAD
