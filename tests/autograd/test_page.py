@@ -127,7 +127,7 @@ def test_japanese_table_has_every_string_and_the_terms() -> None:
         "上流の勾配",
         "局所微分",
         "寄与",
-        "精度",
+        "正解率",
         "エポック",
         "決定境界",
         "ステップ",
