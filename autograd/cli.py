@@ -126,6 +126,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Replay backprop one node at a time, with the chain rule's numbers.",
     )
     _add_expression(explain)
+    explain.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write a web page that steps through it"
+    )
     explain.set_defaults(run=_run_explain)
     return parser
 
@@ -256,5 +259,9 @@ def _run_explain(
     root = expression.evaluate(_leaves(expression, bindings))
     root.label = root.label or "out"
     print(f"{expression} = {root.data:.10g} at {_at(bindings, expression)}", file=out)
-    print(explain(root), file=out)
+    explanation = explain(root)
+    print(explanation, file=out)
+    if args.html is not None:  # the language follows --lang where the command has it
+        explanation.to_html(args.html, lang=getattr(args, "lang", "en"))
+        print(f"wrote {args.html}", file=out)
     return 0

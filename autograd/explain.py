@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from autograd.engine import Value, topo_sort
@@ -135,6 +136,18 @@ class Explanation(Sequence[Step]):
     def frames(self, **draw_options: Any) -> list[graphviz.Digraph]:
         """One picture per step: backprop as a flip-book (show them one after another)."""
         return [self.frame(k, **draw_options) for k in range(len(self.steps))]
+
+    def to_html(
+        self, path: str | Path | None = None, *, lang: str = "en", max_nodes: int | None = 200
+    ) -> str:
+        """A web page to click through this backprop; written to ``path`` if given.
+
+        See ``autograd.page.explain_page``: one self-contained file (no network), ``lang``
+        "en" or "ja", the drawing capped to the ``max_nodes`` nodes nearest the root.
+        """
+        from autograd.page import explain_page
+
+        return explain_page(self, path, lang=lang, max_nodes=max_nodes)
 
     def table(self, digits: int = 4) -> str:
         """The steps as a text table with ``digits`` significant digits per number."""

@@ -24,6 +24,7 @@ from nn.losses import (
 )
 from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, Optimizer
+from nn.report import Recorder, write_report
 from nn.schedules import CosineAnnealingLR, LinearLR, LRScheduler, StepLR
 from nn.serialize import load, save
 from nn.state import SerializationError
@@ -42,6 +43,7 @@ __all__: list[str] = [
     "Module",
     "Neuron",
     "Optimizer",
+    "Recorder",
     "SerializationError",
     "StepLR",
     "batch_loss",
@@ -60,4 +62,5 @@ __all__: list[str] = [
     "mse_loss",
     "save",
     "train_test_split",
+    "write_report",
 ]

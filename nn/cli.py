@@ -26,6 +26,7 @@ from nn.cli_options import DATASETS, LOSSES, UsageError, _parser, _settle, _Setu
 from nn.layers import MLP
 from nn.losses import LossFn, kind_of
 from nn.optim import SGD, Adam, Optimizer
+from nn.report import Recorder, hardest_example, write_report
 from nn.serialize import save
 from nn.train import History, fit
 
@@ -94,6 +95,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         flush=True,
     )
 
+    recorder = Recorder(model, X, y, threshold=0.5 if kind_of(loss) == "regression" else 0.0)
     history = fit(
         model,
         X,
@@ -105,6 +107,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         progress=not args.no_progress,
         l2=args.l2,
         seed=args.seed,
+        record=recorder,
     )
     result = f"loss {history.loss[-1]:.6g}"
     if history.accuracy:
@@ -121,6 +124,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         print(f"learned   y = {w:.4g} x {'+' if b >= 0 else '-'} {abs(b):.4g}", file=out)
 
     files = _write_files(s, model, X, y, loss, history, initial)
+    example = hardest_example(model, X, y, loss, initial)
+    report = write_report(
+        s.out / "report.html", recorder, history, example=example, lang=args.lang
+    )
+    files.append((report, "the training report: open it in a browser"))
     print(f"wrote     {s.out}{'/' if str(s.out)[-1:] not in '/' else ''}", file=out)
     width = max(len(str(path)) for path, _ in files)
     for path, what in files:

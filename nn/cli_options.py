@@ -91,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
               boundary.png  the decision regions with the data (fit.png for linear)
               model.json    the trained model; nn.load reads it back
               graph.svg     the computation graph of one example's loss
-                            (graph.dot when Graphviz's dot is not installed)"""),
+                            (graph.dot when Graphviz's dot is not installed)
+              report.html   all of it in one page, with the boundary at every epoch"""),
         epilog=f"data sets and their defaults:\n{datasets}\n\nexample:\n"
         "  python -m nn --dataset spirals --hidden 32 32 --activation tanh --out runs/spirals",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -177,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default: 0); the same seed gives the same numbers",
     )
     add("--out", metavar="DIR", type=Path, help="folder for the files (default: runs/<dataset>)")
+    add("--lang", choices=("en", "ja"), default="en", help="report.html's language (default: en)")
     add("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 

@@ -86,6 +86,7 @@ def fit(
     l2: float = 0.0,
     seed: int | None = 0,
     callback: Callable[[int, History], bool | None] | None = None,
+    record: Callable[[int, History], None] | None = None,
 ) -> History:
     """Train ``model`` on ``(X, y)``: ``epochs`` passes of minibatch gradient descent.
 
@@ -105,6 +106,8 @@ def fit(
         seed: seeds the minibatch order.
         callback: called after every epoch as ``callback(epoch, history)``, with ``epoch``
             the number of epochs done (1, 2, ...); return True to stop training early.
+        record: called like ``callback`` (before it), to watch the run, e.g. an
+            ``nn.report.Recorder`` for the training report; it cannot stop training.
 
     Returns:
         a ``History`` with the loss (and, for classification losses, the accuracy) per epoch.
@@ -173,6 +176,8 @@ def fit(
                 history.accuracy.append(_accuracy(model, kind, Xa, ya))
                 postfix["acc"] = f"{history.accuracy[-1]:.1%}"
             bar.set_postfix(postfix, refresh=False)
+            if record is not None:
+                record(epoch, history)
             if callback is not None and callback(epoch, history):
                 break
     finally:
