@@ -4,6 +4,7 @@ The path a network learns by: predict, measure the error (the loss), follow the 
 (``backward()``), update the parameters (an optimizer's ``step()``), repeat (``fit``).
 """
 
+from nn.csvdata import CSVData, load_csv, load_features
 from nn.data import (
     make_blobs,
     make_circles,
@@ -12,7 +13,9 @@ from nn.data import (
     make_spirals,
     minibatches,
     train_test_split,
+    train_val_test_split,
 )
+from nn.datasets import load_digits, load_iris
 from nn.losses import (
     batch_loss,
     binary_cross_entropy,
@@ -23,6 +26,7 @@ from nn.losses import (
 )
 from nn.module import MLP, Layer, Module, Neuron
 from nn.optim import SGD, Adam, CosineAnnealingLR, LinearLR, LRScheduler, Optimizer, StepLR
+from nn.preprocessing import Standardizer
 from nn.serialize import SerializationError, load, save
 from nn.train import History, fit
 
@@ -30,6 +34,7 @@ __all__: list[str] = [
     "MLP",
     "SGD",
     "Adam",
+    "CSVData",
     "CosineAnnealingLR",
     "History",
     "LRScheduler",
@@ -39,6 +44,7 @@ __all__: list[str] = [
     "Neuron",
     "Optimizer",
     "SerializationError",
+    "Standardizer",
     "StepLR",
     "batch_loss",
     "binary_cross_entropy",
@@ -47,6 +53,10 @@ __all__: list[str] = [
     "hinge_loss",
     "l2_penalty",
     "load",
+    "load_csv",
+    "load_digits",
+    "load_features",
+    "load_iris",
     "make_blobs",
     "make_circles",
     "make_linear",
@@ -56,4 +66,5 @@ __all__: list[str] = [
     "mse_loss",
     "save",
     "train_test_split",
+    "train_val_test_split",
 ]
