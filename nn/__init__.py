@@ -28,6 +28,7 @@ from nn.module import MLP, Layer, Module, Neuron
 from nn.optim import SGD, Adam, CosineAnnealingLR, LinearLR, LRScheduler, Optimizer, StepLR
 from nn.preprocessing import Standardizer
 from nn.serialize import SerializationError, load, save
+from nn.torch_bridge import from_torch, to_torch
 from nn.train import History, fit
 
 __all__: list[str] = [
@@ -50,6 +51,7 @@ __all__: list[str] = [
     "binary_cross_entropy",
     "cross_entropy",
     "fit",
+    "from_torch",
     "hinge_loss",
     "l2_penalty",
     "load",
@@ -65,6 +67,7 @@ __all__: list[str] = [
     "minibatches",
     "mse_loss",
     "save",
+    "to_torch",
     "train_test_split",
     "train_val_test_split",
 ]
