@@ -140,8 +140,9 @@ def clipped_model(w, b):
 print(gradcheck(clipped_model, [0.5, 0.0]))
 
 # %% [markdown]
-# Input `x[0]` (the weight) has an analytic gradient of 0 but a clearly nonzero measured
-# slope: the graph has lost the weight. The bias `x[1]` is fine.
+# The weight `w` has an analytic gradient of 0 but a clearly nonzero measured slope: the
+# graph has lost the weight. The bias `b` is fine. (Rows are named after the function's
+# arguments.)
 #
 # ## Checking a whole network
 #
@@ -163,6 +164,31 @@ def network_loss(w11, w12, w21, w22, b1, b2, v1, v2, c):
 
 params = np.random.default_rng(1).normal(size=9).tolist()
 print(gradcheck(network_loss, params))
+
+# %% [markdown]
+# Writing the network out by hand is fine for nine parameters. For a real model, hand
+# `gradcheck` the model's own parameters instead: the function then takes no arguments and
+# reads the parameters itself, and `gradcheck` nudges each one in place for its probes and
+# puts it back exactly. Each row is named by the parameter's dotted name. A big model has
+# too many parameters to probe one by one, so by default a random subset of 64 (drawn from
+# `seed=0`) is checked, and the report says how many of how many.
+
+# %%
+import nn
+
+model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+
+def model_loss():
+    outputs = [model(x) for x, _ in points]
+    return nn.batch_loss(nn.mse_loss, outputs, [t for _, t in points])
+
+print(gradcheck(model_loss, dict(model.named_parameters())))
+
+big = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+report = gradcheck(lambda: nn.batch_loss(nn.mse_loss, [big(x) for x, _ in points],
+                                         [t for _, t in points]),
+                   dict(big.named_parameters()), sample=5)
+print(report)
 
 # %% [markdown]
 # ## Where finite differences cannot help: kinks
@@ -189,7 +215,8 @@ print(caught[0].message)
 #   untouched, and the loss curve can still look fine.
 # * The central difference `(f(x + h) − f(x − h)) / 2h` with `h ≈ 10⁻⁶` is an independent,
 #   precise oracle for smooth functions.
-# * `gradcheck(fn, inputs)` compares backprop with it for every input and prints a table.
+# * `gradcheck(fn, inputs)` compares backprop with it for every input and prints a table;
+#   `gradcheck(loss, dict(model.named_parameters()))` does it for a model's parameters.
 # * The classic bug is leaving the graph through `.data` (or a new `Value`): the forward
 #   value stays right while a path for the gradient disappears.
 # * At kinks (relu, abs at 0) finite differences mean nothing; check elsewhere.
