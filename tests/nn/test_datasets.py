@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -57,3 +58,15 @@ def test_digits_without_scikit_learn_names_the_extra(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(ImportError, match=r"'data' extra: pip install 'chainrule\[data\]'"):
         nn.load_digits()
+
+
+def test_iris_csv_is_declared_as_package_data() -> None:
+    # Without the declaration, an installed chainrule would have no iris.csv to read.
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["nn"]
+    shipped = {path.name for pattern in patterns for path in (root / "nn").glob(pattern)}
+    assert "iris.csv" in shipped
+    extras = config["project"]["optional-dependencies"]
+    assert extras["data"] == ["scikit-learn>=1.3"] and extras["torch"] == ["torch==2.13.0"]
