@@ -27,6 +27,8 @@ __all__ = ["CSVData", "load_csv", "load_features"]
 # Cells that spreadsheets and data tools write for "no value". float() would read "nan" as a
 # number, so these are caught first and called what they are.
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
+# A class may well be called "none" or "-"; only these mean a missing label.
+_MISSING_LABEL = frozenset({"", "na", "n/a", "nan", "null", "?"})
 
 
 class CSVData(NamedTuple):
@@ -77,24 +79,29 @@ def load_csv(
         features = [j for j in range(len(header)) if j != t]
         known = None if class_names is None else set(class_names)
         values: array.array[float] = array.array("d")
-        labels: list[str] = []
+        # Each row keeps only the code of its label, in order of first appearance: 8 bytes a
+        # row however long the labels are.
+        codes: array.array[int] = array.array("q")
+        seen: dict[str, int] = {}
         for line, cells in _rows(rows, header, path):
             label = cells[t].strip()
-            if label.lower() in _MISSING:
+            if label.lower() in _MISSING_LABEL:
                 raise ValueError(f"{path}, line {line}, column {target!r}: missing class label")
             if known is not None and label not in known:
                 raise ValueError(
                     f"{path}, line {line}, column {target!r}: class {label!r} is not one of "
                     f"the model's classes {list(class_names or [])}"
                 )
-            labels.append(label)
+            codes.append(seen.setdefault(label, len(seen)))
             _append_numbers(values, cells, features, header, line, path)
-    if not labels:
+    if not codes:
         raise ValueError(f"{path}: no data rows below the header")
-    names = list(class_names) if class_names is not None else _class_names(labels, target, path)
+    names = (
+        list(class_names) if class_names is not None else _class_names(list(seen), target, path)
+    )
     index = {name: k for k, name in enumerate(names)}
-    y = np.fromiter((index[label] for label in labels), dtype=np.int64, count=len(labels))
-    X = np.frombuffer(values, dtype=np.float64).reshape(len(labels), len(features)).copy()
+    y = np.array([index[label] for label in seen], dtype=np.int64)[np.frombuffer(codes, np.int64)]
+    X = np.frombuffer(values, dtype=np.float64).reshape(len(codes), len(features)).copy()
     return CSVData(X, y, [header[j] for j in features], names)
 
 
@@ -211,12 +218,11 @@ def _append_numbers(
         values.append(number)
 
 
-def _class_names(labels: list[str], target: str, path: object) -> list[str]:
+def _class_names(distinct: list[str], target: str, path: object) -> list[str]:
     """The distinct labels, sorted: numerically when all are numbers (so "10" follows "9")."""
-    distinct = set(labels)
     if len(distinct) < 2:
         raise ValueError(
-            f"{path}, column {target!r}: every row has the class {labels[0]!r}; "
+            f"{path}, column {target!r}: every row has the class {distinct[0]!r}; "
             "a classifier needs at least two classes"
         )
     try:

@@ -37,6 +37,14 @@ def test_numeric_labels_sort_as_numbers(tmp_path: Path) -> None:
     assert y.tolist() == [3, 1, 2, 1, 0]
 
 
+def test_none_is_a_class_but_not_a_number(tmp_path: Path) -> None:
+    path = write(tmp_path, "dose,effect\n1,none\n2,mild\n3,none\n")
+    _, y, _, classes = load_csv(path, target="effect")
+    assert classes == ["mild", "none"] and y.tolist() == [1, 0, 1]
+    with pytest.raises(ValueError, match=r"line 3, column 'dose': missing value \('None'\)"):
+        load_csv(write(tmp_path, "dose,effect\n1,a\nNone,b\n", "n.csv"), target="effect")
+
+
 def test_given_class_names_fix_the_mapping(tmp_path: Path) -> None:
     path = write(tmp_path, "x,kind\n1,dog\n2,dog\n")  # one class is fine for a test file
     _, y, _, classes = load_csv(path, target="kind", class_names=["cat", "dog", "emu"])
