@@ -7,6 +7,7 @@ the source has them (grouped by class for Iris), so shuffle or split before trai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 
 import numpy as np
@@ -14,7 +15,7 @@ from numpy.typing import NDArray
 
 from nn.csvdata import load_csv
 
-__all__ = ["IRIS_CLASSES", "IRIS_FEATURES", "load_digits", "load_iris"]
+__all__ = ["DATASETS", "IRIS_CLASSES", "IRIS_FEATURES", "load_digits", "load_iris"]
 
 IRIS_FEATURES = ("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
@@ -69,3 +70,10 @@ def load_digits() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
         ) from err
     X, y = sklearn_digits(return_X_y=True)
     return np.ascontiguousarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64)
+
+
+DATASETS: dict[str, Callable[[], tuple[NDArray[np.float64], NDArray[np.int64]]]] = {
+    "iris": load_iris,
+    "digits": load_digits,
+}
+"""The real data sets by name, for a command line's ``--dataset NAME``: ``DATASETS[name]()``."""

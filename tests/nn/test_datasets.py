@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import nn
-from nn.datasets import IRIS_CLASSES, IRIS_FEATURES
+from nn.datasets import DATASETS, IRIS_CLASSES, IRIS_FEATURES
 
 
 def test_iris_has_150_rows_in_3_classes_of_50() -> None:
@@ -70,3 +70,10 @@ def test_iris_csv_is_declared_as_package_data() -> None:
     assert "iris.csv" in shipped
     extras = config["project"]["optional-dependencies"]
     assert extras["data"] == ["scikit-learn>=1.3"] and extras["torch"] == ["torch==2.13.0"]
+
+
+def test_datasets_by_name() -> None:
+    assert sorted(DATASETS) == ["digits", "iris"]
+    X, y = DATASETS["iris"]()
+    assert np.array_equal(X, nn.load_iris()[0]) and np.array_equal(y, nn.load_iris()[1])
+    assert DATASETS["digits"] is nn.load_digits
