@@ -22,6 +22,7 @@ __all__ = [
     "make_spirals",
     "minibatches",
     "train_test_split",
+    "train_val_test_split",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -277,15 +278,7 @@ def train_test_split(
     """
     Xa, ya = _as_xy(X, y)
     n = len(Xa)
-    if isinstance(test_size, float):
-        if not 0.0 < test_size < 1.0:
-            raise ValueError(
-                f"test_size={test_size}: a fraction of the rows must be in (0, 1); "
-                "for a number of rows pass an int"
-            )
-        n_test = math.ceil(test_size * n)
-    else:
-        n_test = int(test_size)
+    n_test = _rows_for("test_size", test_size, n)
     if not 0 < n_test < n:
         raise ValueError(
             f"test_size={test_size} leaves {n_test} of {n} rows for testing; "
@@ -294,6 +287,62 @@ def train_test_split(
     order = np.random.default_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return Xa[train], Xa[test], ya[train], ya[test]
+
+
+def train_val_test_split(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    val_size: float | int = 0.15,
+    test_size: float | int = 0.15,
+    seed: Seed = 0,
+) -> tuple[
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+]:
+    """Shuffle the rows and split them three ways: train on one, tune on one, test on one.
+
+    Returns ``X_train, X_val, X_test, y_train, y_val, y_test``. Choose epochs, learning rate
+    and architecture by the validation rows; look at the test rows once, at the end, for an
+    honest estimate of how the model does on data it has never influenced.
+
+    Args:
+        val_size, test_size: each a fraction in (0, 1) of all rows (rounded up to whole rows)
+            or a number of rows; every part needs at least one row.
+        seed: seeds the shuffle, so the same seed gives the same split.
+
+    >>> X, y = make_moons(20)
+    >>> parts = train_val_test_split(X, y, val_size=0.2, test_size=0.25)
+    >>> [len(p) for p in parts]
+    [11, 4, 5, 11, 4, 5]
+    """
+    Xa, ya = _as_xy(X, y)
+    n = len(Xa)
+    n_val, n_test = _rows_for("val_size", val_size, n), _rows_for("test_size", test_size, n)
+    if n_val < 1 or n_test < 1 or n_val + n_test >= n:
+        raise ValueError(
+            f"val_size={val_size} and test_size={test_size} give {n_val} validation and "
+            f"{n_test} test rows of {n}; each of the three parts needs at least one row"
+        )
+    order = np.random.default_rng(seed).permutation(n)
+    test, val, train = order[:n_test], order[n_test : n_test + n_val], order[n_test + n_val :]
+    return Xa[train], Xa[val], Xa[test], ya[train], ya[val], ya[test]
+
+
+def _rows_for(name: str, size: float | int, n: int) -> int:
+    """A fraction of n rows (rounded up, as scikit-learn does) or a number of rows."""
+    if isinstance(size, float):
+        if not 0.0 < size < 1.0:
+            raise ValueError(
+                f"{name}={size}: a fraction of the rows must be in (0, 1); "
+                "for a number of rows pass an int"
+            )
+        return math.ceil(size * n)
+    return int(size)
 
 
 def minibatches(

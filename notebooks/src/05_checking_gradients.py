@@ -210,8 +210,9 @@ def clipped_model(w, b):
 print(gradcheck(clipped_model, [0.5, 0.0]))
 
 # %% [markdown] en
-# Input `x[0]` (the weight) has an analytic gradient of 0 but a clearly nonzero measured
-# slope: the graph has lost the weight. The bias `x[1]` is fine.
+# The weight `w` has an analytic gradient of 0 but a clearly nonzero measured slope: the
+# graph has lost the weight. The bias `b` is fine. (Rows are named after the function's
+# arguments.)
 #
 # ## Checking a whole network
 #
@@ -220,8 +221,8 @@ print(gradcheck(clipped_model, [0.5, 0.0]))
 # three points as the output. Every parameter gets its own row.
 
 # %% [markdown] ja
-# 入力 `x[0]`（重み）は、解析的な勾配が 0 なのに、測った傾きははっきり 0 ではありません。
-# グラフが重みを見失っているのです。バイアス `x[1]` は問題ありません。
+# 重み `w` は、解析的な勾配が 0 なのに、測った傾きははっきり 0 ではありません。
+# グラフが重みを見失っているのです。バイアス `b` は問題ありません。（表の各行には、関数の引数の名前が付きます。）
 #
 # ## ネットワーク全体を検算する
 #
@@ -243,6 +244,39 @@ def network_loss(w11, w12, w21, w22, b1, b2, v1, v2, c):
 
 params = np.random.default_rng(1).normal(size=9).tolist()
 print(gradcheck(network_loss, params))
+
+# %% [markdown] en
+# Writing the network out by hand is fine for nine parameters. For a real model, hand
+# `gradcheck` the model's own parameters instead: the function then takes no arguments and
+# reads the parameters itself, and `gradcheck` nudges each one in place for its probes and
+# puts it back exactly. Each row is named by the parameter's dotted name. A big model has
+# too many parameters to probe one by one, so by default a random subset of 64 (drawn from
+# `seed=0`) is checked, and the report says how many of how many.
+
+# %% [markdown] ja
+# パラメータが 9 個なら、ネットワークを手で書き下しても構いません。本物のモデルでは、
+# モデル自身のパラメータを `gradcheck` に渡しましょう。このとき関数は引数を取らず、
+# パラメータを自分で読みます。`gradcheck` は差分をとるたびにパラメータをその場で少し動かし、
+# 終わればぴったり元の値に戻します。表の各行には、パラメータのドット区切りの名前が付きます。
+# 大きなモデルではパラメータが多すぎて一つずつ調べきれないので、既定ではランダムに選んだ
+# 64 個（`seed=0` から選びます）だけを調べ、全体の何個のうち何個を調べたかを表示します。
+
+# %%
+import nn
+
+model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+
+def model_loss():
+    outputs = [model(x) for x, _ in points]
+    return nn.batch_loss(nn.mse_loss, outputs, [t for _, t in points])
+
+print(gradcheck(model_loss, dict(model.named_parameters())))
+
+big = nn.MLP(2, [16, 16, 1], activation="tanh", seed=0)
+report = gradcheck(lambda: nn.batch_loss(nn.mse_loss, [big(x) for x, _ in points],
+                                         [t for _, t in points]),
+                   dict(big.named_parameters()), sample=5)
+print(report)
 
 # %% [markdown] en
 # ## Where finite differences cannot help: kinks
@@ -278,7 +312,8 @@ print(caught[0].message)
 #   untouched, and the loss curve can still look fine.
 # * The central difference `(f(x + h) − f(x − h)) / 2h` with `h ≈ 10⁻⁶` is an independent,
 #   precise oracle for smooth functions.
-# * `gradcheck(fn, inputs)` compares backprop with it for every input and prints a table.
+# * `gradcheck(fn, inputs)` compares backprop with it for every input and prints a table;
+#   `gradcheck(loss, dict(model.named_parameters()))` does it for a model's parameters.
 # * The classic bug is leaving the graph through `.data` (or a new `Value`): the forward
 #   value stays right while a path for the gradient disappears.
 # * At kinks (relu, abs at 0) finite differences mean nothing; check elsewhere.
@@ -295,6 +330,7 @@ print(caught[0].message)
 # * 中心差分 `(f(x + h) − f(x − h)) / 2h` は、`h ≈ 10⁻⁶` とすれば、なめらかな関数に対する
 #   独立で精密な答え合わせ役になります。
 # * `gradcheck(fn, inputs)` は、すべての入力について誤差逆伝播とそれを比べ、表にして見せてくれます。
+#   モデルのパラメータなら `gradcheck(loss, dict(model.named_parameters()))` で調べられます。
 # * 典型的なバグは、`.data`（や新しい `Value`）を通ってグラフの外に出てしまうことです。
 #   順伝播の値は正しいまま、勾配の通り道だけが消えます。
 # * 折れ目（`x = 0` での relu や abs）では有限差分は意味を持ちません。別の点で検算しましょう。
