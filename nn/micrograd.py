@@ -33,11 +33,16 @@ MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [Linear
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from autograd import Value, dot
 
 __all__ = ["MLP", "Layer", "Module", "Neuron"]
+
+
+def _as_values(x: Iterable[Value | float]) -> list[Value]:
+    """The inputs as Values: numbers (floats, ints, numpy scalars) become leaves."""
+    return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
 
 
 class Module:
@@ -85,8 +90,8 @@ class Neuron(Module):
         self.b = Value(0.0)
         self.nonlin = nonlin
 
-    def __call__(self, x: Sequence[Value | float]) -> Value:
-        xs = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+    def __call__(self, x: Iterable[Value | float]) -> Value:
+        xs = _as_values(x)
         if len(xs) != len(self.w):
             raise ValueError(f"{self!r} takes {len(self.w)} inputs, got {len(xs)}")
         # One dot node: the graph is small and backprop fast. Its value is recomputed in
@@ -122,8 +127,9 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, **kwargs: bool) -> None:
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
-    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        out = [n(x) for n in self.neurons]
+    def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
+        xs = _as_values(x)  # once for all neurons
+        out = [n(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
@@ -148,8 +154,8 @@ class MLP(Module):
         last = len(nouts) - 1
         self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != last) for i in range(len(nouts))]
 
-    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
-        out: Value | Sequence[Value | float] = x
+    def __call__(self, x: Iterable[Value | float]) -> Value | list[Value]:
+        out: Value | Iterable[Value | float] = x
         for layer in self.layers:
             if isinstance(out, Value):
                 raise ValueError(
