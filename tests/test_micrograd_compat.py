@@ -26,7 +26,7 @@ from micrograd_clients import demo, exercises, lecture_part1, lecture_part2, tra
 
 import nn
 import nn.micrograd
-from autograd import Value, topo_sort
+from autograd import Value, draw_dot, explain, topo_sort
 
 try:
     import micrograd.engine as mg_engine
@@ -193,6 +193,25 @@ def test_a_node_used_twice_collects_both_contributions(lecture_micrograd: Any) -
     assert_close(ours, lecture_part1.reused_node(lecture_micrograd))
     # f = x*y * (x + y): df/dx = y*(x+y) + x*y, df/dy = x*(x+y) + x*y
     assert ours["a"] == 2.0 and ours["x"] == -3.0 and ours["y"] == -8.0
+
+
+def test_explain_replays_the_hand_steps_with_their_numbers() -> None:
+    # What chainrule offers at the lecture's manual backprop: the same steps, recorded.
+    g = lecture_part1.neuron(Value)
+    steps = explain(g["o"])
+    assert [step.node for step in steps][:2] == [g["o"], g["n"]]
+    assert_close({k: steps.grads[v] for k, v in g.items()}, _neuron_grads())
+    assert all(v.grad == 0.0 for v in g.values())  # explain leaves .grad alone
+
+
+def test_draw_dot_draws_an_nn_micrograd_model_with_its_gradients() -> None:
+    random.seed(1337)
+    model = nn.micrograd.MLP(2, [3, 1])
+    out = model([Value(1.0), Value(-2.0)])
+    out.backward()
+    source = draw_dot(out, max_nodes=None).source
+    assert source.count("_op [label=") == len([n for n in topo_sort(out) if n.parents])
+    assert f"grad {model.layers[1].neurons[0].b.grad:g}" in source
 
 
 @needs_core
