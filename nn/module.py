@@ -68,7 +68,9 @@ class Module:
     (6.0, [('k', Value(data=2.0, grad=0.0, label='k'))])
     """
 
-    _path: str
+    # A class default, so a micrograd-style subclass that never calls super().__init__()
+    # still works: its parts are named from the root.
+    _path: str = ""
 
     def __init__(self) -> None:
         object.__setattr__(self, "_path", "")
@@ -82,11 +84,6 @@ class Module:
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: say so instead of returning None.
-        if "_path" not in vars(self):
-            raise AttributeError(
-                f"{type(self).__name__}.{name}: Module.__init__() has not run; "
-                f"call super().__init__() first in {type(self).__name__}.__init__"
-            )
         parts = [k for k in vars(self) if not k.startswith("_")]
         raise AttributeError(
             f"{type(self).__name__} has no attribute {name!r}; it has: {', '.join(parts)}"

@@ -315,7 +315,6 @@ def test_the_lectures_own_mlp_trains_as_on_micrograd(lecture_micrograd: Any) -> 
     assert ours["losses"][-1] < 0.1 * ours["losses"][0]
 
 
-@pytest.mark.xfail(strict=True, reason="needs nn: one output, one Value")
 def test_chainrule_mlp_runs_the_lectures_loop() -> None:
     model = nn.MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh", seed=0)
     xs, ys = lecture_part2.XS, lecture_part2.YS
@@ -424,7 +423,6 @@ class _Affine(nn.Module):
         return [self.w, self.b]
 
 
-@pytest.mark.xfail(strict=True, reason="needs nn/module.py: Module works without __init__")
 def test_a_micrograd_style_subclass_works_on_nn_module() -> None:
     random.seed(0)
     m = _Affine()

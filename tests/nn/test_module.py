@@ -148,13 +148,18 @@ def test_unknown_attributes_raise_attribute_error() -> None:
     assert not hasattr(Neuron(2, seed=0), "weights")
 
 
-def test_forgetting_super_init_is_explained() -> None:
-    class Broken(Module):
+def test_a_micrograd_style_subclass_needs_no_super_init() -> None:
+    # Issue 13 turns the old "call super().__init__() first" error into support: micrograd's
+    # modules never call it, and their parts are still found and named from the root.
+    class NoInit(Module):
         def __init__(self) -> None:
             self.k = Value(1.0)
 
-    with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) first"):
-        Broken()
+    m = NoInit()
+    assert m.named_parameters() == [("k", m.k)]
+    assert m.k.label == "k"
+    with pytest.raises(AttributeError, match="has no attribute 'j'"):
+        _ = m.j
 
 
 def test_zero_grad_resets_every_parameter() -> None:
