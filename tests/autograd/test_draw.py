@@ -18,7 +18,7 @@ from typing import Any
 import graphviz
 import pytest
 
-import autograd.draw
+import autograd.draw.backend
 from autograd import GraphvizNotFoundError, Value, dot, draw_dot, explain, topo_sort, vsum
 from autograd.draw import frames_widget, grad_color
 
@@ -83,7 +83,10 @@ def edges(source: str) -> list[tuple[str, str, str]]:
 
 # A Value's label: one row of cells with rules between them, e.g.
 # <<table ...><tr><td height="36">x1</td><vr/><td>data 2</td><vr/><td>grad -1.5</td></tr></table>>
-VALUE_LABEL = re.compile(r"label=<<table [^>]*><tr>(<td [^>]*>[^<]*</td>(?:<vr/><td>[^<]*</td>)+)")
+# A constant's box has the one cell "2 (const)".
+VALUE_LABEL = re.compile(
+    r'label=<<table [^>]*><tr>(<td height="36">[^<]*</td>(?:<vr/><td>[^<]*</td>)*)'
+)
 
 
 def values(source: str) -> dict[str, str]:
@@ -171,7 +174,7 @@ def test_the_cells_lie_side_by_side_in_every_direction(rankdir: str) -> None:
     assert len(nodes) == 15
     for node in topo_sort(o):
         words = list(nodes[ids(o)[node]].iter(f"{SVG}text"))
-        assert len(words) == (3 if node.label else 2)
+        assert len(words) == 3  # every box is named: its label, or explain's formula
         xs = [float(t.get("x", "nan")) for t in words]
         assert len({t.get("y") for t in words}) == 1 and xs == sorted(xs)  # one row, in order
 
@@ -259,7 +262,7 @@ def test_every_way_of_rendering_says_how_to_install_graphviz(how: str, no_dot: P
     # Raised by our check before any subprocess starts, not deep inside one.
     frames = [f.filename for f in traceback.extract_tb(caught.value.__traceback__)]
     assert not any("subprocess" in f for f in frames)
-    assert frames[-1].endswith(os.path.join("autograd", "draw.py"))
+    assert frames[-1].endswith(os.path.join("autograd", "draw", "backend.py"))
     assert caught.value.__context__ is None
 
 
@@ -280,7 +283,7 @@ def test_a_failure_inside_graphviz_is_translated_too(
     no_dot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Skip the early check, so that graphviz itself hits the missing program.
-    monkeypatch.setattr(autograd.draw, "_require", lambda program: None)
+    monkeypatch.setattr(autograd.draw.backend, "_require", lambda program: None)
     o, _ = neuron()
     graph = draw_dot(o)
     for render in (lambda: graph.pipe(), lambda: graph.render(no_dot / "g")):
@@ -531,7 +534,11 @@ def test_color_by_grad_fills_every_value_and_adds_a_legend() -> None:
     nodes = statements(graph.source)
     name = ids(z)
     for node in topo_sort(z):
-        assert f'fillcolor="{grad_color(node.grad)}"' in nodes[name[node]]
+        if node.parents or node.label:
+            assert f'fillcolor="{grad_color(node.grad)}"' in nodes[name[node]]
+        else:  # the numbers 1e-6, 1e9 and 6: constants, grey boxes with no gradient
+            assert "style=dashed" in nodes[name[node]] and "grad" not in nodes[name[node]]
+            assert "fillcolor" not in nodes[name[node]]
     assert f'fillcolor="{grad_color(0.0)}"' in nodes[name[big]]  # tanh'(3000) == 0
     assert f'fillcolor="{grad_color(1e3)}"' in nodes[name[x]]  # 6 x^5 = 1458: exploding
     assert "legend" in nodes and "blue vanishes, red explodes" in nodes["legend"]
@@ -706,13 +713,13 @@ def test_without_the_graphviz_package_drawing_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
-    autograd.draw._digraph_class.cache_clear()
+    autograd.draw.backend.digraph_class.cache_clear()
     try:
         with pytest.raises(ImportError, match="pip install graphviz"):
             draw_dot(Value(1.0) * 2.0)
     finally:
         monkeypatch.undo()
-        autograd.draw._digraph_class.cache_clear()
+        autograd.draw.backend.digraph_class.cache_clear()
     assert isinstance(draw_dot(Value(1.0) * 2.0), graphviz.Digraph)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -293,11 +294,15 @@ def test_unlabelled_nodes_are_named_by_their_formula(
     assert explain(root).name(root) == name
 
 
-def test_long_formulas_fall_back_to_the_drawing_id() -> None:
+def test_long_formulas_fall_back_to_their_op_and_a_count() -> None:
+    # Issue 15 asks for no ids like v408: a long formula is named by its op and a count.
     xs = [Value(float(i), f"x{i}") for i in range(10)]
     root = vsum(xs)
-    e = explain(root)
-    assert e.name(root) == f"v{len(xs)}"  # its position in topo_sort, as in draw_dot's ids
+    twice = vsum([root, *xs]) * 2.0
+    e = explain(twice)
+    assert e.name(root) == "sum1" and e.name(twice.parents[0]) == "sum2"
+    assert e.name(twice) == "sum2*2"
+    assert not any(re.fullmatch(r"v\d+", e.name(n)) for n in topo_sort(twice))
 
 
 def test_name_of_a_node_outside_the_graph_raises() -> None:
