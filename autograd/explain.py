@@ -110,15 +110,15 @@ class Explanation(Replay):
             running[parent] = running.get(parent, 0.0) + product
         first = (str(step.index), self.name(step.node), step.node.op, num(step.upstream))
         rows: list[tuple[str, ...]] = []
+        if step.upstream == 0.0 and len(sent) > 1:  # nothing flows: one line says so
+            return [(*first, say("all_zero", lang, count=len(sent)))]
         shown = sent if len(sent) <= _WIDE + 1 else sent[:_WIDE]
         for parent, local, product in shown:
             rows.append((*first, self.name(parent), num(local), num(product)))
             rows[-1] += (num(running[parent]),)
             first = ("", "", "", "")  # the step's own columns only on its first line
         if len(shown) < len(sent):
-            rest = [self.name(c.parent) for c in sent[len(shown) :]]
-            names = f"{rest[0]} … {rest[-1]}" if len(rest) > 1 else rest[0]
-            rows.append((*first, say("wide_step", lang, count=len(rest), names=names)))
+            rows.append((*first, say("wide_step", lang, count=len(sent) - len(shown))))
         if not rows:  # every parent a constant: still one line, for the step's own columns
             rows.append(first)
         return rows
@@ -126,6 +126,8 @@ class Explanation(Replay):
     def _row_count(self, step: Step) -> int:
         """How many lines ``_step_rows`` makes for ``step``."""
         sent = sum(1 for c in step.contributions if not self.is_constant(c.parent))
+        if step.upstream == 0.0 and sent > 1:
+            return 1
         return max(1, sent if sent <= _WIDE + 1 else _WIDE + 1)
 
     def _gradient_lines(self, num: Any, cap: int, lang: str) -> list[str]:
@@ -141,21 +143,18 @@ class Explanation(Replay):
             )
         lines.append(say("gradients", lang, root=self.name(self.root)))
         plain: list[tuple[str, str]] = []
-        groups: dict[str, list[str]] = {}
+        groups: dict[str, list[tuple[str, float]]] = {}
         for leaf in leaves:
-            if leaf in constants:
+            if self.is_constant(leaf):
                 continue
             name = self.name(leaf)
             path = owner(name)
-            if path:
-                groups.setdefault(path, []).append(
-                    f"{relative(name, path)} {num(self.grad(leaf))}"
-                )
+            if path:  # an nn parameter: one line per neuron
+                groups.setdefault(path, []).append((relative(name, path), self.grad(leaf)))
             else:
                 plain.append((name, num(self.grad(leaf))))
         rows = _columns(plain) + [
-            say("grouped", lang, owner=path, items=", ".join(items))
-            for path, items in groups.items()
+            _grouped(path, items, num, lang) for path, items in groups.items()
         ]
         lines += rows[:cap]
         if len(rows) > cap:
@@ -199,6 +198,19 @@ def explain(root: Value) -> Explanation:
     (10.0, 0.0)
     """
     return Explanation(root, *record_steps(root))
+
+
+def _grouped(path: str, items: list[tuple[str, float]], num: Any, lang: str) -> str:
+    """One line for a neuron's gradients: all of them, or the first few and the largest."""
+    listed = ", ".join(f"{name} {num(g)}" for name, g in items[:_WIDE])
+    if len(items) > _WIDE + 1 and not any(g for _, g in items):
+        return say("grouped_zero", lang, owner=path, count=len(items))
+    if len(items) <= _WIDE + 1:
+        listed = ", ".join(f"{name} {num(g)}" for name, g in items)
+        return say("grouped", lang, owner=path, items=listed)
+    name, g = max(items, key=lambda item: abs(item[1]))
+    rest = len(items) - _WIDE
+    return say("grouped_more", lang, owner=path, items=listed, count=rest, name=name, value=num(g))
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:

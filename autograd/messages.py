@@ -16,7 +16,8 @@ _EN = {
         "Each line: product = upstream × local, added to the parent's gradient (parent sum)."
     ),
     "header": "step|node|op|upstream|parent|local|product|parent sum",
-    "wide_step": "… {count} more parents ({names})",
+    "wide_step": "… {count} more parents",
+    "all_zero": "0 to each of its {count} parents (its gradient is 0)",
     "more_rows": (
         "… {rows} more lines in {steps} more steps not shown; "
         "e.table(max_lines=None) prints them all, e[k] is step k"
@@ -24,6 +25,8 @@ _EN = {
     "constants": "Constants ({names}) are plain numbers, not inputs: no gradient is listed.",
     "gradients": "Gradients of {root} with respect to the inputs (leaves):",
     "grouped": "{owner}: {items}",
+    "grouped_zero": "{owner}: all {count} gradients are 0",
+    "grouped_more": "{owner}: {items}, … {count} more; the largest is {name} {value}",
     "more_inputs": "… {count} more inputs not shown; e.grads has every gradient",
     # the caption of a backprop frame
     "caption": "step {index} of 0-{last}: {node} ({op}) has gradient {upstream} and sends {sends}",

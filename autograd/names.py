@@ -11,11 +11,13 @@ the same dictionary. The rules, in order:
   drawings show it as ``2 (const)``;
 * the ``dot`` of a neuron whose weights are named ``P.w.0, P.w.1, ...`` is ``P.w·x+b``;
 * any other node is a small formula of its parents' names (``x*y+b``, ``tanh(n)``); one
-  too long to read becomes its op and a count (``relu2``: the second unnamed relu).
+  too long to read, or made of dotted paths, becomes its op and a count (``prod2``: the
+  second such product).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +29,7 @@ __all__ = ["Names", "node_names"]
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 _ATOM = 5  # a label, a number or a call like tanh(x): never needs parentheses
 _MAX_FORMULA = 24  # longer formulas are unreadable in a table column or a box
+_PATH = re.compile(r"[A-Za-z_]\w*\.\w")  # a dotted name such as layers.0.neurons.3
 _WORDS = {"+": "sum", "-": "diff", "*": "prod", "/": "quot", "**": "pow"}
 
 
@@ -69,7 +72,7 @@ def node_names(order: Sequence[Value]) -> Names:
     >>> out = dot(w, [1.0, 2.0], Value(0.0, "n.b")).relu()
     >>> names = node_names(topo_sort(out))
     >>> [names[p] for p in out.parents[0].parents], names[out.parents[0]], names[out]
-    (['n.w.0', 'n.w.1', 'x[0]', 'x[1]', 'n.b'], 'n.w·x+b', 'relu(n.w·x+b)')
+    (['n.w.0', 'n.w.1', 'x[0]', 'x[1]', 'n.b'], 'n.w·x+b', 'relu1')
     """
     inputs = _dot_inputs(order)
     names: dict[Value, str] = {}
@@ -110,7 +113,8 @@ def node_names(order: Sequence[Value]) -> Names:
         else:
             prec = _ATOM
             formula = f"{op}({', '.join(names[p] for p in parents)})"
-        if len(formula) > _MAX_FORMULA:
+        # A formula of dotted paths (layers.2.neurons.0*1) reads worse than a short name.
+        if len(formula) > _MAX_FORMULA or any(_PATH.search(names[p]) for p in parents):
             word = _WORDS.get(op, op)
             counts[word] = counts.get(word, 0) + 1
             names[node] = f"{word}{counts[word]}"

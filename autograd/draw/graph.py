@@ -97,7 +97,9 @@ def draw_dot(
     graph = cls(
         name=say("title", root=names[root]),
         format=format,
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
+        # remincross=false: a second pass of crossing reduction would undo the order of the
+        # weights that _keep_order sets.
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "remincross": "false"},
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"arrowsize": "0.7", "fontname": "Helvetica"},
     )
@@ -120,9 +122,9 @@ def draw_dot(
         if node.parents:
             current = snapshot is not None and snapshot.step.node is node
             fill = {"style": "filled", "fillcolor": style.CURRENT} if current else {}
-            # ordering=in keeps the arrows into the oval in the order of the parents, so a
-            # neuron's weights read w.0, w.1, ..., b from top to bottom.
-            where.node(ids[node] + "_op", node.op, ordering="in", **fill)
+            where.node(ids[node] + "_op", node.op, **fill)
+
+    _keep_order(graph, subgraphs, order, shown, ids, names, module, rankdir in ("LR", "RL"))
 
     # Nest the subgraphs, innermost first: graphviz copies a subgraph's text when it is added.
     for path in sorted(subgraphs, key=lambda p: p.count("."), reverse=True):
@@ -161,6 +163,42 @@ def _check(root: Value, rankdir: str, max_nodes: int | None, depth: int) -> None
         raise ValueError(f"max_nodes must be at least 1 (or None for all), got {max_nodes}")
     if depth < 0:
         raise ValueError(f"depth must be 0 or more, got {depth}")
+
+
+def _keep_order(
+    graph: Any,
+    subgraphs: dict[str, Any],
+    order: list[Value],
+    shown: set[Value],
+    ids: dict[Value, str],
+    names: Names,
+    module: dict[Value, str],
+    sideways: bool,
+) -> None:
+    """Stack the leaves an op reads in the order it reads them: w.0, w.1, ..., b.
+
+    Left to itself, ``dot`` orders the boxes of one rank to shorten arrows, and a neuron's
+    weights came out as w.2, w.3, b, w.0, w.1. Invisible arrows between leaves of the same
+    rank fix their order.
+    """
+    for node in order:
+        if node not in shown:
+            continue
+        path = module.get(node, "")
+        leaves = [
+            p
+            for p in dict.fromkeys(node.parents)
+            if p in shown
+            and not p.parents
+            and p not in names.constants
+            and module.get(p, "") == path
+        ]
+        if len(leaves) < 3:
+            continue
+        if sideways:  # rank=same rows run bottom to top when the ranks run left to right
+            leaves.reverse()
+        chain = " -> ".join(ids[p] for p in leaves)
+        subgraphs.get(path, graph).body.append(f"\t{{rank=same; {chain} [style=invis]}}\n")
 
 
 def _add_value(
