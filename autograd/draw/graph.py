@@ -63,7 +63,7 @@ def draw_dot(
     v0 [label=<...>x</td><vr/><td>data 2</td><vr/><td>grad 3</td></tr></table>> ...]
     v1 [label=<...>3 (const)</td></tr></table>> ...]
     v2 [label=<...>y</td><vr/><td>data 6</td><vr/><td>grad 1</td></tr></table>> ...]
-    v2_op [label="*" ordering=in]
+    v2_op [label="*"]
     v0 -> v2_op
     v1 -> v2_op [color="#999999" style=dashed]
     v2_op -> v2
