@@ -203,7 +203,7 @@ def explain(root: Value) -> Explanation:
 def _grouped(path: str, items: list[tuple[str, float]], num: Any, lang: str) -> str:
     """One line for a neuron's gradients: all of them, or the first few and the largest."""
     listed = ", ".join(f"{name} {num(g)}" for name, g in items[:_WIDE])
-    if len(items) > _WIDE + 1 and not any(g for _, g in items):
+    if len(items) > 1 and not any(g for _, g in items):
         return say("grouped_zero", lang, owner=path, count=len(items))
     if len(items) <= _WIDE + 1:
         listed = ", ".join(f"{name} {num(g)}" for name, g in items)

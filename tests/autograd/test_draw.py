@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
 import subprocess
@@ -754,3 +755,129 @@ def test_clustered_dot_source_is_the_same_in_every_process() -> None:
     }
     assert len(sources) == 1
     assert "cluster_layers.0" in sources.pop()
+
+
+# --- pictures a learner can read (issue 15) ----------------------------------------------------
+
+
+def plain_positions(graph: graphviz.Digraph) -> dict[str, tuple[float, float]]:
+    """Node id -> (x, y) of its centre, as dot lays it out (y grows upwards)."""
+    text = graph.pipe(format="plain", encoding="utf-8")
+    found = {}
+    for line in text.splitlines():
+        if line.startswith("node "):
+            _, name, x, y, *_ = line.split()
+            found[name.strip('"')] = (float(x), float(y))
+    return found
+
+
+def mlp_loss(sizes: list[int]) -> Value:
+    from nn import MLP, hinge_loss
+
+    model = MLP(3, sizes, seed=0)
+    loss = hinge_loss(model([0.5, -0.25, 1.0]), 1)
+    loss.label = "loss"
+    loss.backward()
+    return loss
+
+
+def test_the_svg_title_names_the_root() -> None:
+    o, _ = neuron()
+    svg = render_svg(draw_dot(o))
+    top = svg.find(f"{SVG}g")
+    assert top is not None and top.findtext(f"{SVG}title") == "computation graph of o"
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "RL", "TB", "BT"])
+def test_a_neurons_weights_are_stacked_in_order(rankdir: str) -> None:
+    loss = mlp_loss([4, 1])
+    graph = draw_dot(loss, cluster=True, max_nodes=None, rankdir=rankdir)
+    where = plain_positions(graph)
+    name = ids(loss)
+    sideways = rankdir in ("LR", "RL")
+    for path in ("layers.0.neurons.1", "layers.1.neurons.0"):
+        params = [n for n in topo_sort(loss) if n.label.startswith(path + ".")]
+        expected = sorted(params, key=lambda n: (n.label.endswith(".b"), n.label))
+        # Top to bottom when the ranks run sideways, left to right when they run down.
+        seen = sorted(params, key=lambda n: -where[name[n]][1] if sideways else where[name[n]][0])
+        assert [n.label for n in seen] == [n.label for n in expected]
+        labels = [cells(statements(graph.source)[name[n]])[0] for n in seen]
+        assert labels == [*(f"w.{i}" for i in range(len(params) - 1)), "b"]
+
+
+def test_each_layer_is_drawn_to_the_right_of_the_one_before() -> None:
+    loss = mlp_loss([4, 4, 1])
+    svg = render_svg(draw_dot(loss, cluster=True, max_nodes=None))
+    boxes = svg_groups(svg, "cluster")
+
+    def xs(title: str) -> list[float]:
+        polygon = boxes[title].find(f"{SVG}path")
+        polygon = polygon if polygon is not None else boxes[title].find(f"{SVG}polygon")
+        assert polygon is not None
+        return [float(v) for v in re.findall(r"(-?[\d.]+),-?[\d.]+", str(polygon.attrib))]
+
+    for before, after in (("layers.0", "layers.1"), ("layers.1", "layers.2")):
+        assert max(xs(f"cluster_{before}")) < min(xs(f"cluster_{after}"))
+
+
+def test_boxes_show_the_names_explain_gives() -> None:
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    o = (x1 * w1 + x2 * w2).tanh()
+    o.backward()
+    source = draw_dot(o).source
+    e = explain(o)
+    name = ids(o)
+    for node in topo_sort(o):
+        assert cells(statements(source)[name[node]])[0] == e.name(node)
+    assert cells(statements(source)[name[o]])[0] == "tanh(x1*w1+x2*w2)"
+    assert "caption" not in source  # (no step asked for)
+    frame = e.frame(1).source
+    assert "x1*w1+x2*w2 (+) has gradient" in frame
+
+
+def test_an_mlp_picture_labels_inputs_constants_and_neuron_sums() -> None:
+    loss = mlp_loss([2, 1])
+    source = draw_dot(loss, cluster=True, max_nodes=None).source
+    first = {cells(a)[0] for a in values(source).values()}
+    assert {"x[0]", "x[1]", "x[2]", "w·x+b", "output", "loss", "1 (const)"} <= first
+    assert not any(re.fullmatch(r"v\d+", label) for label in first)
+
+
+def test_a_negative_zero_product_reads_0() -> None:
+    a = Value(-1.0, "a")
+    r = a.relu()
+    y = r * -3.0  # relu is off: a receives -3 × 0 = -0.0
+    e = explain(y)
+    assert math.copysign(1.0, e[1].contributions[0].product) == -1.0
+    frame = draw_dot(y, step=1).source
+    into_relu = next(attrs for t, h, attrs in edges(frame) if t == ids(y)[a])
+    assert "label=0 " in into_relu and "-0" not in frame
+    assert e.table().splitlines()[5].split() == ["1", "relu(a)", "relu", "-3", "a", "0", "0", "0"]
+
+
+def test_constants_are_drawn_as_constants_not_as_parents_with_a_gradient() -> None:
+    x = Value(0.7, "x")
+    y = x.sin() ** 2 + x.cos() ** 2
+    y.backward()
+    source = draw_dot(y).source
+    name = ids(y)
+    twos = [n for n in topo_sort(y) if not n.parents and not n.label]
+    assert len(twos) == 2
+    for two in twos:
+        assert cells(statements(source)[name[two]]) == ["2 (const)"]  # no data, no grad cell
+        assert "style=dashed" in statements(source)[name[two]]
+    frame = draw_dot(y, step=1).source  # the step of sin(x)**2 (or cos): nothing sent to 2
+    assert " to 2" not in frame
+    carried = [a for t, _, a in edges(frame) if t in {name[t2] for t2 in twos}]
+    assert carried and not any("label=" in a or CARRIED in a for a in carried)
+
+
+def test_gradient_shading_is_clearly_visible_a_factor_of_ten_from_one() -> None:
+    # Issue 15: the shading was too faint. A gradient 10 times smaller or larger than 1 is
+    # now at least halfway from white to the saturated colour in every channel.
+    for g, full in ((0.1, grad_color(1e-4)), (10.0, grad_color(1e2))):
+        tint, end = grad_color(g), full
+        for i in (1, 3, 5):
+            white, c, e = 255, int(tint[i : i + 2], 16), int(end[i : i + 2], 16)
+            assert abs(white - c) >= abs(white - e) / 2 - 1
