@@ -104,6 +104,10 @@ def draw_dot(
         edge_attr={"arrowsize": "0.7", "fontname": "Helvetica"},
     )
     module = layout.clusters(order, users) if cluster else {}
+    if cluster:
+        # Rank all nodes together, not each module box apart: only then do the two-rank
+        # arrows into a box (see _add_edges) put each layer wholly after the one before.
+        graph.graph_attr["newrank"] = "true"
     # In graph order, not set order: the same graph must give the same DOT text every run.
     paths = dict.fromkeys(module[n] for n in order if n in shown and n in module)
     subgraphs = layout.cluster_graphs(paths, cls)

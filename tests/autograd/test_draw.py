@@ -708,6 +708,13 @@ def test_the_committed_readme_picture_matches_what_draw_dot_draws_today() -> Non
     assert (REPO / "docs" / "images" / "explain.txt").read_text(encoding="utf-8") == (
         str(explain(o)) + "\n"
     )
+    # The picture of python -m nn is made by a training run: check it was made by today's
+    # draw_dot (a named title, every layer right of the one before, no unnamed box).
+    moons = ET.parse(REPO / "docs" / "images" / "moons_graph.svg").getroot()
+    top = moons.find(f"{SVG}g")
+    assert top is not None and top.findtext(f"{SVG}title") == "computation graph of loss"
+    assert all(texts(g)[0] for g in svg_groups(moons, "node").values())
+    assert "1 (const)" in {t for g in svg_groups(moons, "node").values() for t in texts(g)}
 
 
 def test_without_the_graphviz_package_drawing_says_what_to_install(
@@ -805,9 +812,16 @@ def test_a_neurons_weights_are_stacked_in_order(rankdir: str) -> None:
         assert labels == [*(f"w.{i}" for i in range(len(params) - 1)), "b"]
 
 
-def test_each_layer_is_drawn_to_the_right_of_the_one_before() -> None:
-    loss = mlp_loss([4, 4, 1])
-    svg = render_svg(draw_dot(loss, cluster=True, max_nodes=None))
+@pytest.mark.parametrize(
+    ("sizes", "max_nodes"), [([4, 4, 1], None), ([16, 16, 1], 40)], ids=["whole", "moons-capped"]
+)
+def test_each_layer_is_drawn_to_the_right_of_the_one_before(
+    sizes: list[int], max_nodes: int | None
+) -> None:
+    # The capped 16-16-1 picture is python -m nn's: one neuron of layer 1 drawn whole used to
+    # push layer 2's box above layer 1's instead of to its right.
+    loss = mlp_loss(sizes)
+    svg = render_svg(draw_dot(loss, cluster=True, max_nodes=max_nodes))
     boxes = svg_groups(svg, "cluster")
 
     def xs(title: str) -> list[float]:
@@ -816,8 +830,10 @@ def test_each_layer_is_drawn_to_the_right_of_the_one_before() -> None:
         assert polygon is not None
         return [float(v) for v in re.findall(r"(-?[\d.]+),-?[\d.]+", str(polygon.attrib))]
 
-    for before, after in (("layers.0", "layers.1"), ("layers.1", "layers.2")):
-        assert max(xs(f"cluster_{before}")) < min(xs(f"cluster_{after}"))
+    layers = [f"cluster_layers.{i}" for i in range(3) if f"cluster_layers.{i}" in boxes]
+    assert len(layers) >= 2
+    for before, after in zip(layers, layers[1:]):
+        assert max(xs(before)) < min(xs(after))
 
 
 def test_boxes_show_the_names_explain_gives() -> None:
