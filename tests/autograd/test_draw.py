@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import os
 import re
@@ -832,7 +833,7 @@ def test_each_layer_is_drawn_to_the_right_of_the_one_before(
 
     layers = [f"cluster_layers.{i}" for i in range(3) if f"cluster_layers.{i}" in boxes]
     assert len(layers) >= 2
-    for before, after in zip(layers, layers[1:]):
+    for before, after in itertools.pairwise(layers):
         assert max(xs(before)) < min(xs(after))
 
 
