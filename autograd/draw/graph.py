@@ -37,6 +37,7 @@ def draw_dot(
     step: int | None = None,
     explanation: Replay | None = None,
     format: str = "svg",
+    lang: str = "en",
 ) -> graphviz.Digraph:
     """Draw the graph that computed ``root``: a box per Value, an oval per operation.
 
@@ -51,6 +52,7 @@ def draw_dot(
         step: draw the state of backprop right after step ``step`` of ``explain(root)``.
         explanation: ``explain(root)``, to reuse it when drawing many steps.
         format: the image format for ``render()`` and ``pipe()``: "svg", "png", ...
+        lang: the language of the title, captions and notes (see ``autograd.messages``).
 
     >>> from autograd import Value
     >>> x = Value(2.0, "x")
@@ -70,6 +72,7 @@ def draw_dot(
     }
     """
     _check(root, rankdir, max_nodes, depth)
+    say("title", lang, root="")  # an unknown language fails here, before any work
     order = topo_sort(root)
     ids = {node: f"v{i}" for i, node in enumerate(order)}
     if focus is not None and focus not in ids:
@@ -95,7 +98,7 @@ def draw_dot(
 
     cls = digraph_class()
     graph = cls(
-        name=say("title", root=names[root]),
+        name=say("title", lang, root=names[root]),
         format=format,
         # remincross=false: a second pass of crossing reduction would undo the order of the
         # weights that _keep_order sets.
@@ -120,7 +123,9 @@ def draw_dot(
         where = subgraphs.get(path, graph)
         label = layout.relative(names[node], path)
         if node in names.constants:
-            where.node(ids[node], style.cells([say("constant_box", name=label)]), **_CONSTANT)
+            where.node(
+                ids[node], style.cells([say("constant_box", lang, name=label)]), **_CONSTANT
+            )
             continue
         _add_value(where, ids[node], node, label, snapshot, color_by_grad, node is focus)
         if node.parents:
@@ -135,11 +140,11 @@ def draw_dot(
         subgraphs.get(layout.owner(path), graph).subgraph(subgraphs[path])
 
     _add_edges(graph, order, shown, ids, carried, names, module)
-    captions = layout.add_hidden(graph, order, shown, users, ids)
+    captions = layout.add_hidden(graph, order, shown, users, ids, lang)
     if color_by_grad:
         graph.node("legend", style.legend(), shape="plaintext")
     if snapshot is not None and explanation is not None:
-        captions.insert(0, caption(explanation, snapshot.step.index))
+        captions.insert(0, caption(explanation, snapshot.step.index, lang))
     if captions:
         graph.attr(label="\\n".join(style.escape_label(c) for c in captions), labelloc="t")
     return graph

@@ -139,6 +139,7 @@ def add_hidden(
     shown: set[Value],
     users: dict[Value, list[Value]],
     ids: dict[Value, str],
+    lang: str = "en",
 ) -> list[str]:
     """One box for the hidden nodes feeding the picture, one for those using it.
 
@@ -150,13 +151,13 @@ def add_hidden(
     later = set(order) - shown - earlier
     style = {"shape": "note", "style": "filled", "fillcolor": "#eeeeee"}
     if earlier:
-        graph.node("hidden_inputs", say("hidden_earlier", count=len(earlier)), **style)
+        graph.node("hidden_inputs", say("hidden_earlier", lang, count=len(earlier)), **style)
         for node in order:
             if node in shown and any(p not in shown for p in node.parents):
                 graph.edge("hidden_inputs", ids[node] + "_op", style="dashed")
     if later:
-        graph.node("hidden_uses", say("hidden_later", count=len(later)), **style)
+        graph.node("hidden_uses", say("hidden_later", lang, count=len(later)), **style)
         for node in order:
             if node in shown and any(u in later for u in users[node]):
                 graph.edge(ids[node], "hidden_uses", style="dashed")
-    return [say("showing", shown=len(shown), total=len(order))]
+    return [say("showing", lang, shown=len(shown), total=len(order))]

@@ -898,3 +898,28 @@ def test_gradient_shading_is_clearly_visible_a_factor_of_ten_from_one() -> None:
         for i in (1, 3, 5):
             white, c, e = 255, int(tint[i : i + 2], 16), int(end[i : i + 2], 16)
             assert abs(white - c) >= abs(white - e) / 2 - 1
+
+
+def test_the_words_of_a_picture_come_from_the_message_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from autograd import messages
+
+    words = {
+        **messages.LANGUAGES["en"],
+        "title": "graph of {root}",
+        "constant_box": "{name} fixed",
+        "caption": "STEP {index}/{last}: {node}",
+        "showing": "{shown}/{total} shown",
+    }
+    monkeypatch.setitem(messages.LANGUAGES, "xx", words)
+    x = Value(3.0, "x")
+    y = x * 2.0 + x
+    y.label = "y"
+    source = draw_dot(y, step=0, max_nodes=3, lang="xx").source
+    assert source.startswith('digraph "graph of y"')
+    assert "STEP 0/1: y" in source and "3/4 shown" in source  # x, 2, x*2, y
+    assert "2 fixed" in draw_dot(y, lang="xx").source
+    assert "2 fixed" in explain(y).frame(1, lang="xx").source
+    with pytest.raises(ValueError, match="lang must be one of"):
+        draw_dot(y, lang="tlh")
