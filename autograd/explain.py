@@ -56,8 +56,11 @@ class Explanation(Replay):
     True
     """
 
+    lang = "en"  # the language of the text and the pictures; explain(root, lang=...) sets it
+
     def frame(self, k: int, **draw_options: Any) -> graphviz.Digraph:
         """The graph drawn right after step ``k``; ``draw_options`` go to ``draw_dot``."""
+        draw_options.setdefault("lang", self.lang)
         return draw_dot(self.root, step=k, explanation=self, **draw_options)
 
     def frames(self, **draw_options: Any) -> list[graphviz.Digraph]:
@@ -65,15 +68,17 @@ class Explanation(Replay):
         return [self.frame(k, **draw_options) for k in range(len(self.steps))]
 
     def table(
-        self, digits: int = 4, *, max_lines: int | None = _MAX_LINES, lang: str = "en"
+        self, digits: int = 4, *, max_lines: int | None = _MAX_LINES, lang: str | None = None
     ) -> str:
         """The steps as a text table with ``digits`` significant digits per number.
 
         Args:
             max_lines: lines of the step table (and of the gradient table) at most; a last
                 line says what was left out. None prints everything.
-            lang: the language of the sentences (see ``autograd.messages``).
+            lang: the language of the sentences (see ``autograd.messages``); by default
+                the one ``explain`` was given.
         """
+        lang = self.lang if lang is None else lang
 
         def num(x: float) -> str:
             return f"{x + 0.0:.{digits}g}"  # + 0.0: never print -0
@@ -165,12 +170,13 @@ class Explanation(Replay):
         return self.table()
 
 
-def explain(root: Value) -> Explanation:
+def explain(root: Value, *, lang: str = "en") -> Explanation:
     """Replay backprop from ``root`` step by step, without touching any ``.grad``.
 
     The result prints as a table, and ``result[k]`` is step ``k`` (``node``, ``upstream``,
     ``contributions``). ``result.grads[v]`` is the gradient ``root.backward()`` gives ``v``.
     Numbers typed into the formula are constants: they get no line in the gradient table.
+    ``lang`` picks the language of the text and of the frames (see ``autograd.messages``).
 
     >>> from autograd import Value
     >>> x, y = Value(3.0, "x"), Value(4.0, "y")
@@ -197,7 +203,10 @@ def explain(root: Value) -> Explanation:
     >>> e.grads[x], x.grad
     (10.0, 0.0)
     """
-    return Explanation(root, *record_steps(root))
+    say("seed", lang, root="", value="")  # an unknown language fails here, before the walk
+    explanation = Explanation(root, *record_steps(root))
+    explanation.lang = lang
+    return explanation
 
 
 def _grouped(path: str, items: list[tuple[str, float]], num: Any, lang: str) -> str:

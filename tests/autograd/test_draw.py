@@ -921,5 +921,6 @@ def test_the_words_of_a_picture_come_from_the_message_table(
     assert "STEP 0/1: y" in source and "3/4 shown" in source  # x, 2, x*2, y
     assert "2 fixed" in draw_dot(y, lang="xx").source
     assert "2 fixed" in explain(y).frame(1, lang="xx").source
+    assert "STEP 1/1" in explain(y, lang="xx").frame(1).source  # explain passes its lang on
     with pytest.raises(ValueError, match="lang must be one of"):
         draw_dot(y, lang="tlh")

@@ -412,6 +412,11 @@ def test_the_text_comes_from_the_message_table(monkeypatch: pytest.MonkeyPatch) 
     assert e.table(lang="xx").splitlines()[1:] == e.table().splitlines()[1:]
     with pytest.raises(ValueError, match="lang must be one of"):
         e.table(lang="tlh")
+    chosen = explain(x * x, lang="xx")
+    assert str(chosen).splitlines()[0] == "Arr, x*x be 9."
+    assert "Arr" not in chosen.table(lang="en")
+    with pytest.raises(ValueError, match="lang must be one of"):
+        explain(x, lang="tlh")
 
 
 def test_as_data_is_the_record_in_plain_json_types() -> None:
