@@ -19,7 +19,8 @@ holds everything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd.draw.graph import draw_dot
@@ -83,7 +84,9 @@ class Explanation(Replay):
         def num(x: float) -> str:
             return f"{x + 0.0:.{digits}g}"  # + 0.0: never print -0
 
-        cap = len(self.steps) * 2 + 10 if max_lines is None else max_lines
+        if max_lines is not None and max_lines < 1:
+            raise ValueError(f"max_lines must be at least 1 (or None for all), got {max_lines}")
+        cap = sys.maxsize if max_lines is None else max_lines
         header = tuple(say("header", lang).split("|"))
         rows: list[tuple[str, ...]] = []
         running: dict[Value, float] = {}
@@ -107,7 +110,7 @@ class Explanation(Replay):
         return "\n".join(line.rstrip() for line in lines)
 
     def _step_rows(
-        self, step: Step, running: dict[Value, float], num: Any, lang: str
+        self, step: Step, running: dict[Value, float], num: Callable[[float], str], lang: str
     ) -> list[tuple[str, ...]]:
         """The lines of one step: one per parent that is no constant, a wide step cut short."""
         sent = [c for c in step.contributions if not self.is_constant(c.parent)]
@@ -135,7 +138,7 @@ class Explanation(Replay):
             return 1
         return max(1, sent if sent <= _WIDE + 1 else _WIDE + 1)
 
-    def _gradient_lines(self, num: Any, cap: int, lang: str) -> list[str]:
+    def _gradient_lines(self, num: Callable[[float], str], cap: int, lang: str) -> list[str]:
         """d root / d input for every leaf that is no constant; ``nn`` parameters per neuron."""
         leaves = [n for n in self.order if not n.parents]
         constants = [n for n in leaves if self.is_constant(n)]
@@ -209,7 +212,9 @@ def explain(root: Value, *, lang: str = "en") -> Explanation:
     return explanation
 
 
-def _grouped(path: str, items: list[tuple[str, float]], num: Any, lang: str) -> str:
+def _grouped(
+    path: str, items: list[tuple[str, float]], num: Callable[[float], str], lang: str
+) -> str:
     """One line for a neuron's gradients: all of them, or the first few and the largest."""
     listed = ", ".join(f"{name} {num(g)}" for name, g in items[:_WIDE])
     if len(items) > 1 and not any(g for _, g in items):

@@ -395,6 +395,11 @@ def test_max_lines_caps_the_table_and_none_prints_everything() -> None:
     short = e.table(max_lines=5).splitlines()
     assert short[3].split()[0] == "step" and len(short[4:9]) == 5
     assert short[9].startswith("… ") and short[9].split()[1] == str(58 - 5)
+    with pytest.raises(ValueError, match="max_lines must be at least 1"):
+        e.table(max_lines=0)
+    # 28 steps of 3 lines each, then one of 28 parents: 88 lines for 29 steps.
+    wide = explain(vsum([vsum(xs[i : i + 3]) for i in range(28)]))
+    assert not any(line.startswith("… ") for line in wide.table(max_lines=None).splitlines())
     whole = e.table(max_lines=None).splitlines()
     assert not any(line.startswith("… ") for line in whole)
     assert sum(1 for line in whole[4:] if line and not line.startswith(("Gradients", "x"))) == 58
