@@ -65,7 +65,7 @@ def number(x: float, digits: int = 4) -> str:
 
 
 def node_names(order: Sequence[Value]) -> Names:
-    """Name each node of ``order`` (parents before the nodes they make, as ``topo_sort``).
+    """Name each node of ``order``: ``topo_sort(root)``, parents first and the root last.
 
     >>> from autograd import Value, dot, topo_sort
     >>> w = [Value(0.5, "n.w.0"), Value(-1.0, "n.w.1")]
@@ -98,7 +98,8 @@ def node_names(order: Sequence[Value]) -> Names:
                 names[node] = f"x[{inputs[node]}]"
             else:
                 names[node] = number(node.data)
-                constants.add(node)
+                if node is not order[-1]:  # the root is what is explained, even a bare number
+                    constants.add(node)
             continue
         op, prec = node.op, _PRECEDENCE.get(node.op, _ATOM)
         owner = _neuron_of(node) if op == "dot" else ""

@@ -48,3 +48,10 @@ def test_the_same_names_in_draw_dot_explain_and_the_frame_caption() -> None:
 def test_number_never_prints_minus_zero() -> None:
     assert number(-0.0) == "0" and number(0.0) == "0"
     assert number(-1e-300) == "-1e-300" and number(2.5) == "2.5"
+
+
+def test_a_bare_number_as_the_root_is_not_a_constant() -> None:
+    two = Value(2.0)
+    names = node_names(topo_sort(two))
+    assert names[two] == "2" and not names.constants
+    assert str(explain(two)).splitlines()[-1].split() == ["2", "1"]
