@@ -12,7 +12,7 @@ A ``Value`` holds one float. Arithmetic on Values records a computation graph, a
 """
 
 from autograd import fast as _fast  # noqa: F401  (installs the fast backward rules)
-from autograd.draw import GraphvizNotFoundError, draw_dot
+from autograd.draw import GraphvizNotFoundError, draw_dot, write_graph
 from autograd.engine import (
     Value,
     detect_anomaly,
@@ -53,4 +53,5 @@ __all__ = [
     "no_grad",
     "topo_sort",
     "vsum",
+    "write_graph",
 ]

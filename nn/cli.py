@@ -189,7 +189,7 @@ def _write_graph(
     is 0 and the picture would show nothing flowing; the graph of the first training step,
     with the initial weights, shows backprop at work instead.
     """
-    from autograd.cli import write_graph
+    from autograd.draw import write_graph
 
     def hardest(m: MLP) -> tuple[int, float]:
         with no_grad():

@@ -1,15 +1,23 @@
-"""Regenerate the pictures of the README: ``python docs/images/make_images.py`` (needs dot).
+"""Regenerate the graph pictures of the README: ``python docs/images/make_images.py`` (needs dot).
 
-The example is micrograd's neuron, ``o = tanh(x1*w1 + x2*w2 + b)``, after ``backward()``.
+* ``graph.svg``, ``explain.txt`` and ``backprop_step_2.svg``: micrograd's neuron,
+  ``o = tanh(x1*w1 + x2*w2 + b)``, after ``backward()``;
+* ``moons_graph.svg``: the picture ``python -m nn`` draws for its default run (the loss of
+  one example, boxed by layer and neuron, coloured by gradient), copied from a run made here.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))  # run from a checkout, installed or not
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout, installed or not
 
 from autograd import Value, draw_dot, explain  # noqa: E402
 
@@ -32,12 +40,26 @@ def neuron() -> Value:
     return o
 
 
+def moons_graph(target: Path) -> None:
+    """Run ``python -m nn`` with its defaults in a temporary folder and keep its graph.svg."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [sys.executable, "-m", "nn", "--no-progress", "--out", folder],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        shutil.copyfile(Path(folder) / "graph.svg", target)
+
+
 def main() -> None:
     o = neuron()
     o.backward()
     (HERE / "graph.svg").write_bytes(draw_dot(o).pipe(format="svg"))
     (HERE / "explain.txt").write_text(str(explain(o)) + "\n", encoding="utf-8")
     (HERE / "backprop_step_2.svg").write_bytes(explain(o).frame(2).pipe(format="svg"))
+    moons_graph(HERE / "moons_graph.svg")
 
 
 if __name__ == "__main__":
