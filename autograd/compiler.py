@@ -136,8 +136,9 @@ class CompiledGraph:
         slots = list(map(self._slot.get, map(id, flat)))
         if None in slots:
             i = slots.index(None)
+            where = "".join(f"[{int(k)}]" for k in np.unravel_index(i, shape)) if shape else ""
             raise CompileError(
-                f"feed(): leaf {np.unravel_index(i, shape) if shape else ()} ({flat[i]!r}) "
+                f"feed(): leaves{where} ({flat[i]!r}) "
                 "is not a leaf of this compiled graph; feed the leaves the graph was built from"
             )
         deque(map(setattr, flat, repeat("data"), arr.ravel().tolist()), maxlen=0)
@@ -248,8 +249,8 @@ class CompiledGraph:
         if bad.any():
             s = int(np.argmax(bad))
             raise ReplayError(
-                f"the replay differs from eager at {self._describe(s)}: it gives {got[s]!r}, "
-                f"eager {verb} {want[s]!r}"
+                f"the replay differs from eager at {self._describe(s)}: it gives "
+                f"{float(got[s])!r}, eager {verb} {float(want[s])!r}"
             )
 
     def _compare_grads(self, eager: list[float]) -> None:
@@ -259,7 +260,7 @@ class CompiledGraph:
             i = int(np.argmax(bad))
             raise ReplayError(
                 f"the replay's gradient differs from eager at {self._describe(self._n_fixed + i)}:"
-                f" {got[i]!r} against eager's {want[i]!r}"
+                f" {float(got[i])!r} against eager's {float(want[i])!r}"
             )
 
     def _compare_structure(self, rec: Recording) -> None:
@@ -273,7 +274,7 @@ class CompiledGraph:
             s = next(i for i, (a, b) in enumerate(zip(rec.consts, self._vals)) if a != b)
             if len(rec.consts) == self._n_fixed:
                 raise ReplayError(
-                    f"{self._describe(s)} was {self._vals[s]!r} when recorded and is "
+                    f"{self._describe(s)} was {float(self._vals[s])!r} when recorded and is "
                     f"{rec.consts[s]!r} now: a number taken from data is baked into the graph; "
                     "make it a leaf and feed() it, or compile again"
                 )
