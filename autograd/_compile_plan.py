@@ -8,6 +8,7 @@ at the parents' slots (``Scatter``), which is where nodes reached by many paths 
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,10 @@ class Gather:
         at = self.at
         return vals[at].reshape(self.shape) if type(at) is slice else vals[at]
 
+    @property
+    def nbytes(self) -> int:
+        return 0 if type(self.at) is slice else int(self.at.nbytes)
+
 
 def _as_slice(idx: Array) -> slice | None:
     flat = idx.ravel()
@@ -46,34 +51,40 @@ def _as_slice(idx: Array) -> slice | None:
 class Scatter:
     """Adds contributions into a gradient array at fixed slots, repeated slots summing up."""
 
-    __slots__ = ("hi", "idx", "lo", "mode", "shifted", "span")
+    __slots__ = ("at", "mode", "size")
 
     def __init__(self, idx: Array) -> None:
-        self.idx = idx = np.ascontiguousarray(idx.ravel())
-        self.lo = int(idx.min())
-        self.hi = int(idx.max()) + 1
-        self.shifted = idx - self.lo
-        self.span = _as_slice(idx)
-        if self.span is not None:
-            self.mode = "slice"
+        idx = np.ascontiguousarray(idx.ravel())
+        lo, hi = int(idx.min()), int(idx.max()) + 1
+        span = _as_slice(idx)
+        self.at: Any = idx
+        self.size = hi - lo
+        if span is not None:
+            self.mode, self.at = "slice", span  # consecutive slots: a view, no gather
         elif len(np.unique(idx)) == len(idx):
             self.mode = "unique"  # plain fancy indexing is exact when no slot repeats
-        elif self.hi - self.lo <= 4 * len(idx) + 64:
-            self.mode = "bincount"
+        elif hi - lo <= 4 * len(idx) + 64:
+            self.mode, self.at = "bincount", (lo, idx - lo)
         else:
             self.mode = "add.at"
 
     def add(self, G: Array, c: Array) -> None:
-        if self.span is not None:
-            G[self.span] += c
-        elif self.mode == "unique":
-            G[self.idx] += c
-        elif self.mode == "bincount":
-            G[self.lo : self.hi] += np.bincount(
-                self.shifted, weights=np.ravel(c), minlength=self.hi - self.lo
+        mode, at = self.mode, self.at
+        if mode == "slice" or mode == "unique":
+            G[at] += c
+        elif mode == "bincount":
+            lo, shifted = at
+            G[lo : lo + self.size] += np.bincount(
+                shifted, weights=np.ravel(c), minlength=self.size
             )
         else:
-            np.add.at(G, self.idx, c)
+            np.add.at(G, at, c)
+
+    @property
+    def nbytes(self) -> int:
+        if self.mode == "slice":
+            return 0
+        return int(self.at[1].nbytes if self.mode == "bincount" else self.at.nbytes)
 
 
 def _first_error(group: Group, args: list[Array], out: Array) -> None:
@@ -135,6 +146,14 @@ class NaryStep:
         self.scatter.add(G, vjp(g, out, self.rows.take(vals)).ravel())
 
 
+def _unique_rows(M: Array) -> tuple[Array, Array]:
+    """The distinct rows of M in order of first appearance, and each row's number among them."""
+    seen: dict[bytes, int] = {}
+    inverse = np.array([seen.setdefault(bytes(row), len(seen)) for row in M], dtype=np.intp)
+    first = np.unique(inverse, return_index=True)[1]
+    return M[first], inverse
+
+
 class MatmulDotStep:
     """``dot`` nodes that share weight rows across samples, replayed as one matrix product.
 
@@ -152,9 +171,9 @@ class MatmulDotStep:
         n = m // 2
         if k < 2 or n < 1:
             return None
-        Wu, wi = np.unique(group.idx[:, :n], axis=0, return_inverse=True)
-        Xu, xi = np.unique(group.idx[:, n : 2 * n], axis=0, return_inverse=True)
-        flat = xi.ravel() * len(Wu) + wi.ravel()
+        Wu, wi = _unique_rows(group.idx[:, :n])
+        Xu, xi = _unique_rows(group.idx[:, n : 2 * n])
+        flat = xi * len(Wu) + wi
         dense = len(Wu) * len(Xu) <= 2 * k and min(len(Wu), len(Xu)) < k
         if not dense or len(np.unique(flat)) != k:
             return None
@@ -163,7 +182,9 @@ class MatmulDotStep:
     def __init__(self, group: Group, Wu: Array, Xu: Array, flat: Array, n_fixed: int) -> None:
         self.group = group
         self.start, self.stop = group.start, group.start + len(group.idx)
-        self.W, self.X, self.flat = Gather(Wu), Gather(Xu), flat
+        self.W, self.X = Gather(Wu), Gather(Xu)
+        # Usually the nodes come sample by sample, neuron by neuron: M in order, no gather.
+        self.flat = None if _as_slice(flat) == slice(0, len(flat)) else flat
         self.shape = (len(Xu), len(Wu))
         bias = group.idx[:, -1] if group.idx.shape[1] & 1 else None
         self.bias = Gather(bias) if bias is not None else None
@@ -172,16 +193,21 @@ class MatmulDotStep:
         self.b_scatter = Scatter(bias) if bias is not None else None
 
     def forward(self, vals: Array) -> None:
-        out = (self.X.take(vals) @ self.W.take(vals).T).ravel()[self.flat]
+        out = (self.X.take(vals) @ self.W.take(vals).T).ravel()
+        if self.flat is not None:
+            out = out[self.flat]
         if self.bias is not None:
             out += self.bias.take(vals)
         vals[self.start : self.stop] = out
 
     def backward(self, vals: Array, G: Array) -> None:
         g = G[self.start : self.stop]
-        dM = np.zeros(self.shape[0] * self.shape[1])
-        dM[self.flat] = g
-        dM = dM.reshape(self.shape)
+        if self.flat is None:
+            dM = g.reshape(self.shape)
+        else:
+            dM = np.zeros(self.shape[0] * self.shape[1])
+            dM[self.flat] = g
+            dM = dM.reshape(self.shape)
         if self.w_scatter is not None:
             self.w_scatter.add(G, (dM.T @ self.X.take(vals)).ravel())
         if self.x_scatter is not None:
@@ -191,6 +217,12 @@ class MatmulDotStep:
 
 
 Step = ElementwiseStep | NaryStep | MatmulDotStep
+
+
+def nbytes(step: Step) -> int:
+    """The bytes of the index arrays a step keeps."""
+    parts = chain.from_iterable(v if isinstance(v, list) else [v] for v in vars(step).values())
+    return sum(int(getattr(part, "nbytes", 0)) for part in parts if not isinstance(part, Group))
 
 
 def plan(group: Group, n_fixed: int) -> Step:

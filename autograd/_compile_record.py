@@ -16,6 +16,8 @@ what numpy does well:
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from itertools import chain
 from typing import Any
 
 from autograd._compile_rules import RULES
@@ -68,7 +70,7 @@ class Recording:
         self.size = 0
         self.root = 0
         self.expected: list[float] = []  # eager's value of every slot, for check/verify
-        self.labels: dict[int, str] = {}
+        self.labels: dict[int, str] = {}  # of the leaves and constants, for messages
         self.recorded_nodes = 0  # interior nodes of the eager graph, before rewriting
 
 
@@ -98,18 +100,14 @@ def record(root: Value) -> Recording:
         )
     order = topo_sort(root)
     n = len(order)
-    fanout = [0] * n
     ext = external_refs(order, [0] * n)  # graph references are subtracted below
-    index = {id(v): i for i, v in enumerate(order)}
-    parents: list[list[int]] = []
-    for v in order:
-        ps = [index[id(p)] for p in _parents(v)]
-        for p in ps:
-            fanout[p] += 1
-        parents.append(ps)
+    index = {id(v): i for i, v in enumerate(order)}.__getitem__
+    parents = [list(map(index, map(id, _parents(v)))) for v in order]
+    uses = Counter(chain.from_iterable(parents))
+    fanout = [uses[i] for i in range(n)]  # how many parent slots refer to each node
     names = [_opname(v) for v in order]
-    for v, name in zip(order, names):
-        if parents[index[id(v)]] and name not in RULES:
+    for ps, name in zip(parents, names):
+        if ps and name not in RULES:
             raise CompileError(
                 f"compile(): the op {name!r} has no vectorised rule; "
                 "add one to autograd/_compile_rules.py, or run this graph eagerly"
@@ -143,7 +141,7 @@ def record(root: Value) -> Recording:
     emit: list[int] = []
     for i in range(n):
         if parents[i] and not const[i]:
-            depth[i] = 1 + max(depth[p] for p in parents[i])
+            depth[i] = 1 + max(map(depth.__getitem__, parents[i]))
             if not absorbed[i]:
                 emit.append(i)
     return _layout(order, parents, names, const, depth, emit, fanout, r, ext)
@@ -165,7 +163,7 @@ def _layout(
 
     rec = Recording()
     rec.recorded_nodes = sum(1 for ps in parents if ps)
-    slot: dict[int, int] = {}
+    slot = [-1] * len(order)
     used = sorted({p for i in emit for p in parents[i]} | ({r} if const[r] else set()))
     for i in used:
         if const[i]:
@@ -184,11 +182,11 @@ def _layout(
     for (d, name, _arity), members in sorted(keyed.items()):
         for k, i in enumerate(members):
             slot[i] = at + k
-        idx = np.array([[slot[p] for p in parents[i]] for i in members], dtype=np.intp)
+        idx = np.array(slot)[np.array([parents[i] for i in members], dtype=np.intp)]
         rec.groups.append(Group(d, name, _opfn(order[members[0]]), idx, at))
         rec.expected.extend(order[i].data for i in members)
         at += len(members)
-    for i in (*used, *emit):
+    for i in used:
         if order[i].label:
             rec.labels[slot[i]] = order[i].label
     rec.size, rec.root = at, slot[r]

@@ -15,17 +15,17 @@ node that differs.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import chain, repeat
-from operator import le
 from typing import Any
 
 import numpy as np
 
-from autograd._compile_plan import Step, plan
-from autograd._compile_record import CompileError, Recording, record
+from autograd._compile_plan import Step, nbytes, plan
+from autograd._compile_record import CompileError, Group, Recording, record
 from autograd.engine import Value
 
 __all__ = ["CompileError", "CompiledGraph", "ReplayError", "compile"]
@@ -52,9 +52,11 @@ def compile(root: Value, *, check: bool = False) -> CompiledGraph:
     >>> g.backward(); x.grad, w.grad
     (4.0, 0.0)
     """
-    graph = CompiledGraph(root, record(root))
-    if check:
-        graph.check()
+    rec = record(root)
+    expected = np.array(rec.expected) if check else None
+    graph = CompiledGraph(root, rec)
+    if expected is not None:
+        graph._check(expected, "was recorded with", graph.root)
     return graph
 
 
@@ -75,14 +77,16 @@ class CompiledGraph:
         self._n_leaves = len(leaves) - 1
         self._graph_refs = np.array(rec.graph_refs, dtype=np.intp)
         base = list(map(sys.getrefcount, leaves))[-1]
-        self._limits = [base + r for r in rec.graph_refs] + [base - 1]
+        self._limits = np.array([base + r for r in rec.graph_refs] + [base - 1], dtype=np.intp)
         self._slot = {id(v): self._n_fixed + i for i, v in enumerate(leaves[:-1])}
         self._vals = np.array(rec.expected, dtype=float)
         self._root = rec.root
-        self._groups = rec.groups
         self._labels = rec.labels
-        self._expected: list[float] | None = rec.expected
         self._steps: list[Step] = [plan(group, self._n_fixed) for group in rec.groups]
+        # What verify() compares a new recording with: each group's place, op and parents.
+        self._signature = [_signature(group) for group in rec.groups]
+        for step in self._steps:
+            step.group.idx = None  # the steps keep what they need, often much less
         self.recorded_nodes = rec.recorded_nodes
 
     # --- the replay -------------------------------------------------------------------------
@@ -96,7 +100,7 @@ class CompiledGraph:
         self._check_leaves()
         vals = self._vals
         n0, n1 = self._n_fixed, self._n_fixed + self._n_leaves
-        vals[n0:n1] = [v.data for v in self._held[:-1]]
+        vals[n0:n1] = np.array([v.data for v in self._held[:-1]], dtype=float)
         with np.errstate(all="ignore"):
             for step in self._steps:
                 step.forward(vals)
@@ -145,22 +149,6 @@ class CompiledGraph:
 
     # --- checks ---------------------------------------------------------------------------
 
-    def check(self) -> None:
-        """Replay and compare with the values and gradients eager computed when recorded.
-
-        Raises ``ReplayError`` naming the first node whose value differs, or the first leaf
-        whose gradient differs.
-        """
-        from autograd import engine
-
-        assert self._expected is not None, "check() runs right after recording"
-        expected = np.array(self._expected)
-        self.forward()
-        self._compare(self._vals, expected, "was recorded with")
-        leaves = self._held[:-1]
-        eager = [g.data for g in engine.grad(self.root, leaves)]
-        self._compare_grads(eager)
-
     def verify(self, build: Callable[[], Value]) -> None:
         """Check a replay against eager on the leaves' current data; ``ReplayError`` if not equal.
 
@@ -169,14 +157,19 @@ class CompiledGraph:
                 ``lambda: loss_fn(model(xs), ys)``. A Python ``if`` on ``.data`` that now
                 takes another branch shows up as the first node whose op or inputs differ.
         """
-        from autograd import engine
 
         fresh = build()
         rec = record(fresh)
         self._compare_structure(rec)
+        self._check(np.array(rec.expected), "now gives", fresh)
+
+    def _check(self, expected: Any, verb: str, eager_root: Value) -> None:
+        """Replay; compare every slot's value, then every leaf's gradient, with eager's."""
+        from autograd import engine
+
         self.forward()
-        self._compare(self._vals, np.array(rec.expected), "eager now gives")
-        eager = [g.data for g in engine.grad(fresh, self._held[:-1])]
+        self._compare(self._vals, expected, verb)
+        eager = [g.data for g in engine.grad(eager_root, self._held[:-1])]
         self._compare_grads(eager)
 
     # --- what the compiler found ------------------------------------------------------------
@@ -189,18 +182,15 @@ class CompiledGraph:
         >>> compile(sum(x * x for x in xs)).summary()
         [(1, '*', 4, 'elementwise'), (2, 'sum', 1, 'rows')]
         """
-        return [(s.group.depth, s.group.name, len(s.group.idx), s.how) for s in self._steps]
+        return [
+            (depth, name, count, step.how)
+            for (_, depth, name, count, _), step in zip(self._signature, self._steps)
+        ]
 
     @property
     def nbytes(self) -> int:
         """Bytes of the arrays that hold the recording (not counting the leaves themselves)."""
-        total = self._vals.nbytes + self._graph_refs.nbytes
-        for step in self._steps:
-            for value in vars(step).values() if hasattr(step, "__dict__") else ():
-                total += getattr(value, "nbytes", 0)
-            for scatter in _scatters(step):
-                total += scatter.idx.nbytes + scatter.shifted.nbytes
-        return total
+        return int(self._vals.nbytes + self._graph_refs.nbytes + sum(map(nbytes, self._steps)))
 
     @property
     def nodes(self) -> int:
@@ -221,10 +211,10 @@ class CompiledGraph:
         """Refuse to replay when a leaf was replaced by a new Value instead of updated."""
         # Each leaf is held by the graph, by this object and by its user. The probe at the end
         # of _held tells what the first two cost; a leaf at or below that has no user left.
-        if not any(map(le, map(sys.getrefcount, self._held), self._limits)):
+        counts = np.array(list(map(sys.getrefcount, self._held)), dtype=np.intp)
+        if not (counts <= self._limits).any():
             return
-        counts = list(map(sys.getrefcount, self._held))
-        outside = np.array(counts[:-1]) - counts[-1] - self._graph_refs
+        outside = counts[:-1] - counts[-1] - self._graph_refs
         if (outside <= 0).any():
             leaf = self._held[int(np.argmax(outside <= 0))]
             raise CompileError(
@@ -239,9 +229,9 @@ class CompiledGraph:
             return f"constant #{slot}{label}"
         if slot < self._n_fixed + self._n_leaves:
             return f"leaf #{slot - self._n_fixed}{label}"
-        for group in self._groups:
-            if slot < group.start + len(group.idx):
-                return f"node #{slot}{label} ({group.name} at depth {group.depth})"
+        for start, depth, name, count, _ in self._signature:
+            if slot < start + count:
+                return f"node #{slot} ({name} at depth {depth})"
         return f"node #{slot}"  # pragma: no cover - every slot is in a group
 
     def _compare(self, got: Any, want: Any, verb: str) -> None:
@@ -278,27 +268,27 @@ class CompiledGraph:
                     f"{rec.consts[s]!r} now: a number taken from data is baked into the graph; "
                     "make it a leaf and feed() it, or compile again"
                 )
-        for mine, theirs in zip(self._groups, rec.groups):
-            same = (mine.depth, mine.name) == (theirs.depth, theirs.name)
-            if not same or mine.idx.shape != theirs.idx.shape or (mine.idx != theirs.idx).any():
+        for mine, group in zip(self._signature, rec.groups):
+            theirs = _signature(group)
+            if mine != theirs:
                 raise ReplayError(
-                    f"the graph's structure changed at {self._describe(mine.start)}: the "
-                    f"recording has {len(mine.idx)} {mine.name} nodes there, the new eager graph "
-                    f"{len(theirs.idx)} {theirs.name} nodes at depth {theirs.depth}; a Python "
+                    f"the graph's structure changed at {self._describe(mine[0])}: the "
+                    f"recording has {mine[3]} {mine[2]} nodes there, the new eager graph "
+                    f"{theirs[3]} {theirs[2]} nodes at depth {theirs[1]}; a Python "
                     "`if` on .data took another branch: compile again for this data"
                 )
-        if len(self._groups) != len(rec.groups) or len(rec.consts) != self._n_fixed:
+        if len(self._signature) != len(rec.groups) or len(rec.consts) != self._n_fixed:
             raise ReplayError(
                 f"the new eager graph has {len(rec.groups)} groups and {len(rec.consts)} "
-                f"constants, the recording {len(self._groups)} and {self._n_fixed}; compile again"
+                f"constants, the recording {len(self._signature)} and {self._n_fixed}; "
+                "compile again"
             )
 
 
-def _scatters(step: Step) -> list[Any]:
-    names = ("scatter", "scatters", "w_scatter", "x_scatter", "b_scatter")
-    found = [getattr(step, n, None) for n in names]
-    flat = chain.from_iterable(f if isinstance(f, list) else [f] for f in found)
-    return [s for s in flat if s is not None]
+def _signature(group: Group) -> tuple[int, int, str, int, bytes]:
+    """A group's start slot, depth, op, size and a digest of its parents' slots."""
+    digest = hashlib.blake2b(group.idx.tobytes(), digest_size=16).digest()
+    return (group.start, group.depth, group.name, len(group.idx), digest)
 
 
 def _flatten(leaves: Sequence[Any]) -> tuple[list[Any], tuple[int, ...]]:
