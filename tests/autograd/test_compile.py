@@ -143,6 +143,19 @@ def test_a_leaf_used_in_many_places_and_a_node_reached_by_many_paths() -> None:
     assert y.grad == pytest.approx(want[1], rel=1e-12)
 
 
+def test_a_zero_gradient_passes_nothing_back_even_through_an_infinite_derivative() -> None:
+    # d sqrt(x)/dx is inf at 0 and d log(x)/dx is huge near it; eager skips a node whose
+    # gradient is 0, so x gets 1.0 here, not nan.
+    x, w = Value(0.0), Value(1e-320)
+    root = x.sqrt() * 0.0 + (w.log() + x / w) * 0.0 + x + w
+    root.backward()
+    want = (x.grad, w.grad)
+    assert want == (1.0, 1.0)
+    x.grad = w.grad = 0.0
+    compile(root).backward()
+    assert (x.grad, w.grad) == want
+
+
 def test_python_sum_becomes_one_reduction_and_a_chain_of_products_one_prod() -> None:
     xs = [Value(0.1 * i + 0.5) for i in range(50)]
     graph = compile(sum(x.tanh() for x in xs) * (xs[0] * xs[1] * xs[2] * xs[3]))
@@ -292,3 +305,40 @@ def test_verify_catches_a_number_taken_from_data() -> None:
 def test_importing_autograd_does_not_import_numpy() -> None:
     code = "import sys, autograd; assert 'numpy' not in sys.modules; autograd.compile"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _batch_cross_entropy(model: nn.MLP, xs: list[list[Any]], onehots: list[list[Any]]) -> Value:
+    """Mean cross-entropy with the targets as inputs, so that one graph serves every batch."""
+    losses = []
+    for x, t in zip(xs, onehots):
+        z = model(x)
+        losses.append(vsum([zi.exp() for zi in z]).log() - dot(z, t))
+    return vsum(losses) * (1.0 / len(losses))
+
+
+def test_minibatches_fed_into_one_graph_train_like_eager() -> None:
+    """What fit(compile=True) will do: one graph per batch size, each minibatch fed into it."""
+    X, y = nn.data.make_spirals(40, n_classes=3, noise=0.05, seed=3)
+    T = np.eye(3)[y]
+    eager = nn.MLP(2, [8, 3], activation="relu", seed=5)
+    model = nn.MLP(2, [8, 3], activation="relu", seed=5)
+    xs = [[Value(0.0), Value(0.0)] for _ in range(10)]
+    ts = [[Value(0.0) for _ in range(3)] for _ in range(10)]
+    graph = compile(_batch_cross_entropy(model, xs, ts))
+    opt_eager, opt = nn.SGD(eager.parameters(), lr=0.3), nn.SGD(model.parameters(), lr=0.3)
+    for epoch in range(3):
+        for i in range(0, 40, 10):
+            loss = _batch_cross_entropy(eager, X[i : i + 10].tolist(), T[i : i + 10].tolist())
+            opt_eager.zero_grad()
+            loss.backward()
+            opt_eager.step()
+            graph.feed(xs, X[i : i + 10])
+            graph.feed(ts, T[i : i + 10])
+            value = graph.forward()
+            opt.zero_grad()
+            graph.backward()
+            opt.step()
+            assert value == pytest.approx(loss.data, rel=1e-12), (epoch, i)
+    for p, q in zip(model.parameters(), eager.parameters()):
+        assert p.data == pytest.approx(q.data, rel=1e-10, abs=1e-13)
+    graph.verify(lambda: _batch_cross_entropy(model, xs, ts))
