@@ -21,9 +21,12 @@ from itertools import chain
 from typing import Any
 
 from autograd._compile_rules import RULES
-from autograd.engine import Value, topo_sort
 
-# --- the adapter: everything the compiler knows about a node's insides -----------------------
+# The adapter: everything the compiler takes from the engine is imported here, and a node's
+# insides are read only through the three functions below.
+from autograd.engine import Value, grad, topo_sort
+
+__all__ = ["CompileError", "Group", "Recording", "Value", "grad", "record"]
 
 
 def _parents(v: Value) -> tuple[Value, ...]:

@@ -25,8 +25,7 @@ from typing import Any
 import numpy as np
 
 from autograd._compile_plan import Step, nbytes, plan
-from autograd._compile_record import CompileError, Group, Recording, record
-from autograd.engine import Value
+from autograd._compile_record import CompileError, Group, Recording, Value, grad, record
 
 __all__ = ["CompileError", "CompiledGraph", "ReplayError", "compile"]
 
@@ -63,8 +62,25 @@ def compile(root: Value, *, check: bool = False) -> CompiledGraph:
 class CompiledGraph:
     """A recorded graph that replays with numpy: ``forward()``, ``backward()``, ``feed()``.
 
-    It keeps the leaves and ``root`` (whose ``.data`` ``forward()`` sets); the recording
-    itself is a few arrays. Constants (numbers nobody else refers to) are folded in.
+    Leaves are of two kinds. A leaf that something outside the graph refers to (a model's
+    parameter, an input list you keep) is read at every ``forward()``. A leaf nothing else
+    refers to (the ``2.0`` in ``2.0 * x``) can never change: it is a constant, folded in
+    together with every node made only of constants.
+
+    A training loop over minibatches builds the graph of one batch once, with input leaves,
+    and feeds each batch into it::
+
+        xs = [[Value(0.0) for _ in range(n_in)] for _ in range(batch_size)]
+        ts = [[Value(0.0) for _ in range(n_out)] for _ in range(batch_size)]
+        graph = compile(loss_fn(model, xs, ts))   # targets as leaves too, not numbers
+        for X, T in batches:
+            graph.feed(xs, X); graph.feed(ts, T)
+            graph.forward(); opt.zero_grad(); graph.backward(); opt.step()
+
+    Numbers taken from data while building (``max`` of the logits, a label used to pick an
+    output) are baked in, like a Python ``if`` on ``.data``: ``verify(build)`` finds them.
+    The graph keeps the leaves and ``root``, whose ``.data`` ``forward()`` sets; ``root``
+    keeps the eager graph below it alive. One compiled graph serves one thread at a time.
     """
 
     def __init__(self, root: Value, rec: Recording) -> None:
@@ -165,11 +181,9 @@ class CompiledGraph:
 
     def _check(self, expected: Any, verb: str, eager_root: Value) -> None:
         """Replay; compare every slot's value, then every leaf's gradient, with eager's."""
-        from autograd import engine
-
         self.forward()
         self._compare(self._vals, expected, verb)
-        eager = [g.data for g in engine.grad(eager_root, self._held[:-1])]
+        eager = [g.data for g in grad(eager_root, self._held[:-1])]
         self._compare_grads(eager)
 
     # --- what the compiler found ------------------------------------------------------------
