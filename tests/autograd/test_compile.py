@@ -11,6 +11,7 @@ import math
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -304,7 +305,8 @@ def test_verify_catches_a_number_taken_from_data() -> None:
 
 def test_importing_autograd_does_not_import_numpy() -> None:
     code = "import sys, autograd; assert 'numpy' not in sys.modules; autograd.compile"
-    subprocess.run([sys.executable, "-c", code], check=True)
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
 
 
 def _batch_cross_entropy(model: nn.MLP, xs: list[list[Any]], onehots: list[list[Any]]) -> Value:
