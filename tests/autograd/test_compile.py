@@ -344,3 +344,20 @@ def test_minibatches_fed_into_one_graph_train_like_eager() -> None:
     for p, q in zip(model.parameters(), eager.parameters()):
         assert p.data == pytest.approx(q.data, rel=1e-10, abs=1e-13)
     graph.verify(lambda: _batch_cross_entropy(model, xs, ts))
+
+
+def test_verify_catches_labels_baked_in_by_an_eager_loss() -> None:
+    # nn.cross_entropy picks the label's logit by index and shifts by max(z.data): both are
+    # taken from data when the graph is built, so a new batch needs a new graph (or leaves).
+    model = nn.MLP(2, [4, 3], seed=1)
+    xs = [[Value(0.1), Value(0.2)], [Value(-0.3), Value(0.4)]]
+    labels = [0, 2]
+
+    def build() -> Value:
+        return nn.batch_loss(nn.cross_entropy, [model(x) for x in xs], labels)
+
+    graph = compile(build())
+    graph.verify(build)
+    labels[1] = 1
+    with pytest.raises(ReplayError):
+        graph.verify(build)
