@@ -284,13 +284,20 @@ class CompiledGraph:
                 )
         for mine, group in zip(self._signature, rec.groups):
             theirs = _signature(group)
-            if mine != theirs:
+            if mine == theirs:
+                continue
+            where = f"the graph's structure changed at {self._describe(mine[0])}: "
+            if mine[1:4] == theirs[1:4]:
                 raise ReplayError(
-                    f"the graph's structure changed at {self._describe(mine[0])}: the "
-                    f"recording has {mine[3]} {mine[2]} nodes there, the new eager graph "
-                    f"{theirs[3]} {theirs[2]} nodes at depth {theirs[1]}; a Python "
-                    "`if` on .data took another branch: compile again for this data"
+                    where + f"its group of {mine[3]} {mine[2]} nodes now reads other inputs "
+                    "(a label used as an index, or a Python `if` on .data); compile again "
+                    "for this data, or make such numbers leaves and feed() them"
                 )
+            raise ReplayError(
+                where + f"the recording has {mine[3]} {mine[2]} nodes at depth {mine[1]} there, "
+                f"the new eager graph {theirs[3]} {theirs[2]} nodes at depth {theirs[1]}; a "
+                "Python `if` on .data took another branch: compile again for this data"
+            )
         if len(self._signature) != len(rec.groups) or len(rec.consts) != self._n_fixed:
             raise ReplayError(
                 f"the new eager graph has {len(rec.groups)} groups and {len(rec.consts)} "

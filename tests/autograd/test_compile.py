@@ -359,5 +359,5 @@ def test_verify_catches_labels_baked_in_by_an_eager_loss() -> None:
     graph = compile(build())
     graph.verify(build)
     labels[1] = 1
-    with pytest.raises(ReplayError):
+    with pytest.raises(ReplayError, match=r"group of 2 - nodes now reads other inputs"):
         graph.verify(build)
