@@ -116,7 +116,6 @@ def record(root: Value) -> Recording:
                 "add one to autograd/_compile_rules.py, or run this graph eagerly"
             )
     r = n - 1  # topo_sort puts the root last
-    fanout[r] += 1  # the caller's use of the root: it is never folded into a chain
 
     const = [False] * n
     for i in range(n):

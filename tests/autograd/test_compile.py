@@ -157,6 +157,20 @@ def test_a_zero_gradient_passes_nothing_back_even_through_an_infinite_derivative
     assert (x.grad, w.grad) == want
 
 
+def test_nan_flows_as_in_eager() -> None:
+    # relu turns NaN into 0 and, dead, passes nothing back; abs' derivative at NaN is 0.
+    x = Value(float("nan"))
+    root = x.relu() * 3.0 + abs(x)
+    root.backward()
+    assert x.grad == 0.0
+    x.grad = 0.0
+    graph = compile(root)
+    assert math.isnan(graph.forward())
+    graph.backward()
+    assert x.grad == 0.0
+    assert compile(x.relu() + 1.0).forward() == (x.relu() + 1.0).data == 1.0
+
+
 def test_python_sum_becomes_one_reduction_and_a_chain_of_products_one_prod() -> None:
     xs = [Value(0.1 * i + 0.5) for i in range(50)]
     graph = compile(sum(x.tanh() for x in xs) * (xs[0] * xs[1] * xs[2] * xs[3]))
