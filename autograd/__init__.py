@@ -37,9 +37,9 @@ from autograd.gradcheck import (
 )
 
 if TYPE_CHECKING:
-    from autograd.compiler import CompiledGraph, CompileError, ReplayError, compile
+    from autograd.compiler import CompiledGraph, CompileError, MismatchError, compile
 
-_LAZY = ("CompileError", "CompiledGraph", "ReplayError", "compile")
+_LAZY = ("CompileError", "CompiledGraph", "MismatchError", "compile")
 
 
 def __getattr__(name: str) -> Any:
@@ -58,8 +58,8 @@ __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "GraphvizNotFoundError",
+    "MismatchError",
     "NonSmoothWarning",
-    "ReplayError",
     "Value",
     "compile",
     "detect_anomaly",

@@ -27,11 +27,11 @@ import numpy as np
 from autograd._compile_plan import Step, nbytes, plan
 from autograd._compile_record import CompileError, Group, Recording, Value, grad, record
 
-__all__ = ["CompileError", "CompiledGraph", "ReplayError", "compile"]
+__all__ = ["CompileError", "CompiledGraph", "MismatchError", "compile"]
 
 
-class ReplayError(CompileError):
-    """A replay that differs from eager: the first node that differs is in the message."""
+class MismatchError(CompileError):
+    """A compiled replay that differs from eager; the message names the first node that does."""
 
 
 def compile(root: Value, *, check: bool = False) -> CompiledGraph:
@@ -39,7 +39,7 @@ def compile(root: Value, *, check: bool = False) -> CompiledGraph:
 
     Args:
         check: replay at once and compare every node's value and every leaf's gradient with
-            eager's; raise ``ReplayError`` naming the first node that differs.
+            eager's; raise ``MismatchError`` naming the first node that differs.
 
     >>> from autograd import Value, compile
     >>> x, w = Value(2.0), Value(3.0)
@@ -166,7 +166,7 @@ class CompiledGraph:
     # --- checks ---------------------------------------------------------------------------
 
     def verify(self, build: Callable[[], Value]) -> None:
-        """Check a replay against eager on the leaves' current data; ``ReplayError`` if not equal.
+        """Check a replay against eager on the leaves' current data; ``MismatchError`` if not equal.
 
         Args:
             build: rebuilds the graph eagerly from the same leaves, e.g.
@@ -252,7 +252,7 @@ class CompiledGraph:
         bad = ~np.isclose(got, want, rtol=1e-9, atol=1e-12, equal_nan=True)
         if bad.any():
             s = int(np.argmax(bad))
-            raise ReplayError(
+            raise MismatchError(
                 f"the replay differs from eager at {self._describe(s)}: it gives "
                 f"{float(got[s])!r}, eager {verb} {float(want[s])!r}"
             )
@@ -262,7 +262,7 @@ class CompiledGraph:
         bad = ~np.isclose(got, want, rtol=1e-9, atol=1e-12, equal_nan=True)
         if bad.any():
             i = int(np.argmax(bad))
-            raise ReplayError(
+            raise MismatchError(
                 f"the replay's gradient differs from eager at {self._describe(self._n_fixed + i)}:"
                 f" {float(got[i])!r} against eager's {float(want[i])!r}"
             )
@@ -270,14 +270,14 @@ class CompiledGraph:
     def _compare_structure(self, rec: Recording) -> None:
         fresh_leaves = rec.leaves
         if [id(v) for v in fresh_leaves] != [id(v) for v in self._held[:-1]]:
-            raise ReplayError(
+            raise MismatchError(
                 "the new eager graph reads other leaves than the recording "
                 f"({len(fresh_leaves)} against {self._n_leaves}); compile it again"
             )
         if rec.consts != list(self._vals[: self._n_fixed]):
             s = next(i for i, (a, b) in enumerate(zip(rec.consts, self._vals)) if a != b)
             if len(rec.consts) == self._n_fixed:
-                raise ReplayError(
+                raise MismatchError(
                     f"{self._describe(s)} was {float(self._vals[s])!r} when recorded and is "
                     f"{rec.consts[s]!r} now: a number taken from data is baked into the graph; "
                     "make it a leaf and feed() it, or compile again"
@@ -288,18 +288,18 @@ class CompiledGraph:
                 continue
             where = f"the graph's structure changed at {self._describe(mine[0])}: "
             if mine[1:4] == theirs[1:4]:
-                raise ReplayError(
+                raise MismatchError(
                     where + f"its group of {mine[3]} {mine[2]} nodes now reads other inputs "
                     "(a label used as an index, or a Python `if` on .data); compile again "
                     "for this data, or make such numbers leaves and feed() them"
                 )
-            raise ReplayError(
+            raise MismatchError(
                 where + f"the recording has {mine[3]} {mine[2]} nodes at depth {mine[1]} there, "
                 f"the new eager graph {theirs[3]} {theirs[2]} nodes at depth {theirs[1]}; a "
                 "Python `if` on .data took another branch: compile again for this data"
             )
         if len(self._signature) != len(rec.groups) or len(rec.consts) != self._n_fixed:
-            raise ReplayError(
+            raise MismatchError(
                 f"the new eager graph has {len(rec.groups)} groups and {len(rec.consts)} "
                 f"constants, the recording {len(self._signature)} and {self._n_fixed}; "
                 "compile again"
