@@ -166,7 +166,7 @@ class CompiledGraph:
     # --- checks ---------------------------------------------------------------------------
 
     def verify(self, build: Callable[[], Value]) -> None:
-        """Check a replay against eager on the leaves' current data; ``MismatchError`` if not equal.
+        """Check a replay against eager on the leaves' current data; ``MismatchError`` if unequal.
 
         Args:
             build: rebuilds the graph eagerly from the same leaves, e.g.
