@@ -11,6 +11,8 @@ A ``Value`` holds one float. Arithmetic on Values records a computation graph, a
 (10.0, 7.0)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from autograd import fast as _fast  # noqa: F401  (installs the fast backward rules)
 from autograd.draw import GraphvizNotFoundError, draw_dot, write_graph
 from autograd.engine import (
@@ -34,13 +36,32 @@ from autograd.gradcheck import (
     gradgradcheck,
 )
 
+if TYPE_CHECKING:
+    from autograd.compiler import CompiledGraph, CompileError, MismatchError, compile
+
+_LAZY = ("CompileError", "CompiledGraph", "MismatchError", "compile")
+
+
+def __getattr__(name: str) -> Any:
+    """The compiler, imported on first use: it needs numpy, which ``import autograd`` doesn't."""
+    if name in _LAZY:
+        from autograd import compiler
+
+        return getattr(compiler, name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+
 __all__ = [
+    "CompileError",
+    "CompiledGraph",
     "GradcheckEntry",
     "GradcheckError",
     "GradcheckReport",
     "GraphvizNotFoundError",
+    "MismatchError",
     "NonSmoothWarning",
     "Value",
+    "compile",
     "detect_anomaly",
     "dot",
     "draw_dot",
