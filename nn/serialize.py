@@ -214,6 +214,11 @@ def load(
         raise TypeError(f"load(cls=...) takes a Module subclass, got {cls!r:.60}")
     document = _read(Path(path))
     name = document["class"]
+    if cls is not None and not _is_named(cls, name):
+        raise SerializationError(
+            f"{path}: holds a {_excerpt(name)} model, not a {_class_name(cls)}; "
+            "load it with the class it was saved from"
+        )
     built = _class_for(path, name, cls or (type(into) if into is not None else None))
     config = document["config"]
     if into is None:
