@@ -63,13 +63,18 @@ def write_atomically(path: PathLike, write: Callable[[TextIO], object]) -> None:
     _remove_stale(target)
     try:
         old: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        old = None
+    except OSError:
+        old = None  # a new file (or a bad folder, which creating the file reports)
     # Same directory as the target, so os.replace is a rename within one file system:
     # atomic, the reader sees either the old file or the new one.
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     # 0o666 lets the umask decide the permissions of a new file, as for any new file.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        fd = os.open(
+            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666
+        )
+    except OSError as e:  # name the file the user asked for, not our temporary one
+        raise OSError(e.errno, f"cannot write {path}: {e.strerror}", str(path)) from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             _lock(f.fileno())

@@ -60,6 +60,18 @@ def test_a_new_file_gets_the_umask_mode(
     assert mode(tmp_path / "m.json") == expected
 
 
+def test_an_unwritable_place_raises_an_os_error_naming_the_file(
+    tmp_path: Path, model: MLP
+) -> None:
+    with pytest.raises(FileNotFoundError, match=r"cannot write .*nope[/\\]m\.json") as info:
+        nn.save(model, tmp_path / "nope" / "m.json")
+    assert info.value.filename == str(tmp_path / "nope" / "m.json")
+    (tmp_path / "file").write_text("")
+    with pytest.raises(NotADirectoryError, match="cannot write"):
+        nn.save(model, tmp_path / "file" / "m.json")
+    assert listing(tmp_path) == ["file"]
+
+
 # --- symbolic links ----------------------------------------------------------------------
 
 
