@@ -214,7 +214,7 @@ class Neuron(Module):
             return super()._predict_batch(A)
         return _dense(A, *self._weights(), self.activation)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation}
 
 
@@ -266,7 +266,7 @@ class Layer(Module):
         W, b = (np.concatenate(parts) for parts in zip(*(n._weights() for n in self.neurons)))
         return _dense(A, W, b, self.activation)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
 
 
@@ -348,7 +348,7 @@ class MLP(Module):
             A = layer._predict_batch(A)
         return A
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         return {
             "nin": self.nin,
             "nouts": list(self.nouts),

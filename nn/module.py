@@ -197,8 +197,16 @@ class Module:
 
     # --- saving ---------------------------------------------------------------------------
 
-    def _config(self) -> dict[str, Any]:
-        """The constructor arguments that fix the architecture (what ``nn.save`` stores)."""
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that fix the architecture, as plain JSON values.
+
+        ``nn.save`` stores them and ``nn.load`` rebuilds the model as ``cls(**config)``.
+        ``Neuron``, ``Layer`` and ``MLP`` define it; a custom module defines it to be saved.
+
+        >>> from nn import Layer
+        >>> Layer(2, 3, seed=0).config()
+        {'nin': 2, 'nout': 3, 'activation': 'relu'}
+        """
         return {}
 
     def state_dict(self) -> dict[str, float]:
@@ -237,7 +245,7 @@ class Module:
         return "\n".join(self._repr_lines())
 
     def _header(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._config().items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
         return f"{type(self).__name__}({args})"
 
     def _repr_lines(self) -> list[str]:
