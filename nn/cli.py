@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -90,6 +91,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     s = _settle(args)
     lang = s.lang
     check_out(s.out, lang)  # before any work: a bad --out costs nothing
+    if s.val_split and "validation_data" not in inspect.signature(fit).parameters:
+        raise UsageError(message("cli.error.no_validation", lang))  # until fit has it
     d = cli_data.load(s, args.seed, args.data, args.target)
     nout = d.classes if s.loss == "cross_entropy" else 1
     model = MLP(d.X.shape[1], [*s.hidden, nout], activation=args.activation, seed=args.seed)
@@ -129,25 +132,26 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     recorder = Recorder(model, d.X, d.y, threshold=threshold)
     validation: dict[str, Any] = {}
     if d.X_val is not None:  # fit's validation_data and patience (issue 16, item 1)
-        if "validation_data" not in inspect.signature(fit).parameters:
-            raise UsageError(message("cli.error.no_validation", lang))
         validation["validation_data"] = (d.X_val, d.y_val)
         if args.patience is not None:
             validation["patience"] = args.patience
-    history = fit(
-        model,
-        d.X,
-        d.y,
-        loss=loss,
-        optimizer=optimizer,
-        epochs=s.epochs,
-        batch_size=s.batch_size,
-        progress=not args.no_progress,
-        l2=args.l2,
-        seed=args.seed,
-        record=recorder,
-        **validation,
-    )
+    with warnings.catch_warnings():
+        # fit's warnings also land in History.warnings: printed below as one line each.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        history = fit(
+            model,
+            d.X,
+            d.y,
+            loss=loss,
+            optimizer=optimizer,
+            epochs=s.epochs,
+            batch_size=s.batch_size,
+            progress=not args.no_progress,
+            l2=args.l2,
+            seed=args.seed,
+            record=recorder,
+            **validation,
+        )
     result = message("cli.loss", lang, loss=history.loss[-1])
     accuracy = _accuracy(model, d.X, d.y, s, threshold)
     if accuracy is not None:
@@ -158,6 +162,10 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if d.X_test is not None and d.y_test is not None:
         tested = _evaluate(model, d.X_test, d.y_test, loss, s, threshold)
         print(message("cli.test", lang, result=tested, n=len(d.X_test)), file=out)
+    stopped = getattr(history, "stopped_early", False)
+    for text in getattr(history, "warnings", []):
+        if not (stopped and "restored" in text):  # the val line says that, in the run's language
+            print(message("cli.note", lang, text=_one_line(text)), file=out)
     if not s.hidden and d.X.shape[1] == 1 and nout == 1:
         neuron = model.layers[0].neurons[0]
         w, b = neuron.w[0].data, neuron.b.data

@@ -75,6 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "test      {result} on {n} held-out samples",
         "ja": "テスト    学習に使わなかった {n} 個で {result}",
     },
+    "cli.note": {"en": "note      {text}", "ja": "注意      {text}"},
     "cli.learned": {"en": "learned   y = {line}", "ja": "学んだ式  y = {line}"},
     "cli.wrote": {"en": "wrote     {folder}", "ja": "書き出し  {folder}"},
     "cli.created": {"en": " (new folders: {folders})", "ja": "（新しいフォルダ: {folders}）"},
