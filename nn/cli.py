@@ -173,8 +173,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         print(message("cli.learned", lang, line=line), file=out)
 
     folder = RunFolder(s.out, lang)
-    files = _write_files(folder, s, d, model, loss, history, initial, recorder, threshold)
-    folder.commit()
+    try:
+        files = _write_files(folder, s, d, model, loss, history, initial, recorder, threshold)
+        folder.commit()
+    except BaseException:  # Ctrl-C or a failed picture: leave no hidden staging folder
+        folder.discard()
+        raise
     shown = f"{s.out}{'/' if str(s.out)[-1:] != '/' else ''}"
     if folder.created:
         shown += message("cli.created", lang, folders=", ".join(map(str, folder.created)))
