@@ -152,10 +152,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             record=recorder,
             **validation,
         )
-    result = message("cli.loss", lang, loss=history.loss[-1])
-    accuracy = _accuracy(model, d.X, d.y, s, threshold)
-    if accuracy is not None:
-        result += message("cli.accuracy", lang, accuracy=accuracy)
+    if getattr(history, "stopped_early", False):  # the weights are the best epoch's again
+        result = _evaluate(model, d.X, d.y, loss, s, threshold)
+    else:
+        result = message("cli.loss", lang, loss=history.loss[-1])
+        accuracy = _accuracy(model, d.X, d.y, s, threshold)
+        if accuracy is not None:
+            result += message("cli.accuracy", lang, accuracy=accuracy)
     print(message("cli.result", lang, result=result), file=out)
     if d.X_val is not None and d.y_val is not None:
         print(_validation_line(history, model, d.X_val, d.y_val, s, threshold), file=out)

@@ -355,3 +355,19 @@ def test_a_failed_write_names_the_file_and_leaves_no_half_run(
     assert "could not write old/model.json" in capsys.readouterr().err
     assert [p.name for p in (tmp_path / "old").iterdir()] == ["model.json"]
     assert (tmp_path / "old/model.json").read_text() == "the previous run"
+
+
+def test_predict_with_a_regression_model_writes_its_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--dataset", "linear", *QUIET, "--out", "run"], stdout=io.StringIO()) == 0
+    (tmp_path / "x.csv").write_text("x1\n1.0\n-2.5\n")
+    out = io.StringIO()
+    assert cli.main(["predict", "run/model.json", "--data", "x.csv"], stdout=out) == 0
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    model = nn.load(tmp_path / "run/model.json")
+    assert rows[0] == ["y"]
+    assert [float(r[0]) for r in rows[1:]] == model.predict(np.array([[1.0], [-2.5]]))[
+        :, 0
+    ].tolist()
