@@ -33,6 +33,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "data      {dataset}: {what}, {samples} samples, noise {noise:g}, seed {seed}",
         "ja": "データ    {dataset}: {what}、{samples} 個、ノイズ {noise:g}、シード {seed}",
     },
+    "cli.data.real": {
+        "en": "data      {dataset}: {what}, {samples} samples, {features} features, "
+        "{classes} classes",
+        "ja": "データ    {dataset}: {what}、{samples} 個、特徴量 {features} 個、{classes} クラス",
+    },
+    "cli.split": {
+        "en": "split     train {train}, validation {val}, test {test}, seed {seed}{scaled}",
+        "ja": "分割      訓練 {train}、検証 {val}、テスト {test}、シード {seed}{scaled}",
+    },
+    "cli.standardized": {
+        "en": "; features standardized by the training rows' mean and deviation",
+        "ja": "。特徴量は訓練データの平均と標準偏差で標準化",
+    },
     "cli.model": {
         "en": "model     MLP({sizes}), {hidden}linear output, {parameters} parameters",
         "ja": "モデル    MLP({sizes})、{hidden}出力は線形、パラメータ {parameters} 個",
@@ -50,8 +63,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cli.result": {"en": "result    {result}", "ja": "結果      {result}"},
     "cli.loss": {"en": "loss {loss:.6g}", "ja": "損失 {loss:.6g}"},
     "cli.accuracy": {"en": ", accuracy {accuracy:.1%}", "ja": "、正解率 {accuracy:.1%}"},
+    "cli.validation": {
+        "en": "val       {result}, best epoch {best} of {epochs}",
+        "ja": "検証      {result}、最良のエポック {best}／{epochs}",
+    },
+    "cli.stopped": {
+        "en": "; stopped early and kept the best epoch's weights",
+        "ja": "。早期終了し、最良のエポックの重みを残しました",
+    },
+    "cli.test": {
+        "en": "test      {result} on {n} held-out samples",
+        "ja": "テスト    学習に使わなかった {n} 個で {result}",
+    },
+    "cli.note": {"en": "note      {text}", "ja": "注意      {text}"},
     "cli.learned": {"en": "learned   y = {line}", "ja": "学んだ式  y = {line}"},
     "cli.wrote": {"en": "wrote     {folder}", "ja": "書き出し  {folder}"},
+    "cli.created": {"en": " (new folders: {folders})", "ja": "（新しいフォルダ: {folders}）"},
+    "cli.predicted": {
+        "en": "wrote     {path}: {n} predictions",
+        "ja": "書き出し  {path}: 予測 {n} 個",
+    },
     # What each written file holds (printed under cli.wrote, beside the file's path).
     "cli.file.loss": {"en": "loss per epoch", "ja": "エポックごとの損失"},
     "cli.file.loss_accuracy": {
@@ -72,13 +103,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(example {k}: {worst:.3g})",
         "ja": "1例の損失が最大になる例の計算グラフ、{when}（例 {k}: {worst:.3g}）",
     },
+    "cli.file.data": {
+        "en": "feature names, class names and the standardizer, for python -m nn predict",
+        "ja": "特徴量名・クラス名・標準化の値（python -m nn predict が使う）",
+    },
+    "cli.file.report": {
+        "en": "the training report: open it in a browser",
+        "ja": "学習レポート（ブラウザで開く）",
+    },
     "cli.file.graph.after": {"en": "after training", "ja": "学習後"},
     "cli.file.graph.first": {"en": "at the first step", "ja": "最初のステップ"},
     # The data sets, as the summary and --help describe them.
     "cli.dataset.moons": {"en": "two interleaved half moons", "ja": "かみ合った2つの半月"},
     "cli.dataset.circles": {"en": "a ring around a disc", "ja": "円板を囲む輪"},
-    "cli.dataset.blobs": {"en": "3 Gaussian clusters", "ja": "3つのガウス分布のかたまり"},
-    "cli.dataset.spirals": {"en": "2 spiral arms", "ja": "2本のらせん"},
+    "cli.dataset.blobs": {
+        "en": "{k} overlapping Gaussian clusters",
+        "ja": "重なり合う {k} つのガウス分布のかたまり",
+    },
+    "cli.dataset.spirals": {"en": "{k} spiral arms", "ja": "{k} 本のらせん"},
+    "cli.dataset.iris": {
+        "en": "Fisher's iris flowers: 4 measurements in cm, 3 species",
+        "ja": "フィッシャーのアヤメ：4つの計測値（cm）、3品種",
+    },
+    "cli.dataset.digits": {
+        "en": "8x8 images of handwritten digits 0-9 (scikit-learn's copy)",
+        "ja": "手書き数字 0〜9 の 8x8 画像（scikit-learn 同梱のもの）",
+    },
+    "cli.dataset.csv": {"en": "classes in column {target!r}", "ja": "クラスは列 {target!r}"},
     "cli.dataset.linear": {
         "en": "y = 3x + noise (regression)",
         "ja": "y = 3x + ノイズ（回帰）",
@@ -101,9 +152,86 @@ MESSAGES: dict[str, dict[str, str]] = {
         "mse を使ってください",
     },
     "cli.error.two_classes": {
-        "en": "--loss {loss} is for two classes, but blobs has 3: use cross_entropy",
-        "ja": "--loss {loss} は2クラス用ですが、blobs は3クラスです: "
+        "en": "--loss {loss} is for two classes, but {dataset} has {k}: use cross_entropy",
+        "ja": "--loss {loss} は2クラス用ですが、{dataset} は {k} クラスです: "
         "cross_entropy を使ってください",
+    },
+    "cli.error.data_and_dataset": {
+        "en": "--data and --dataset {dataset} both name the data: give one of them",
+        "ja": "--data と --dataset {dataset} の両方がデータを指定しています。"
+        "どちらか一方にしてください",
+    },
+    "cli.error.target": {
+        "en": "--data FILE.csv and --target COLUMN go together: give both",
+        "ja": "--data FILE.csv と --target COLUMN は一緒に指定してください",
+    },
+    "cli.error.toy_only": {
+        "en": "{option} is for the generated toy sets; real data has the rows it has",
+        "ja": "{option} は生成するトイデータ用です。実データの行は決まっています",
+    },
+    "cli.error.classes": {
+        "en": "--classes is for blobs and spirals, not {dataset}",
+        "ja": "--classes は blobs と spirals 用です（{dataset} には使えません）",
+    },
+    "cli.error.patience": {
+        "en": "--patience watches the validation loss: add --val-split F (e.g. 0.2)",
+        "ja": "--patience は検証データの損失を見ます。--val-split F（例: 0.2）を加えてください",
+    },
+    "cli.error.splits": {
+        "en": "--test-split {test:g} and --val-split {val:g} leave no rows to train on: "
+        "keep their sum below 1",
+        "ja": "--test-split {test:g} と --val-split {val:g} では訓練データが残りません。"
+        "合計を 1 未満にしてください",
+    },
+    "cli.error.standardize_linear": {
+        "en": "--standardize would rescale linear's x, so the learned line would not read "
+        "y = 3x; drop it",
+        "ja": "--standardize は linear の x を変えてしまい、学んだ式が y = 3x になりません。"
+        "外してください",
+    },
+    "cli.error.no_validation": {
+        "en": "--val-split needs nn.fit's validation_data, which this version lacks",
+        "ja": "--val-split には nn.fit の validation_data が必要ですが、この版にはありません",
+    },
+    "cli.error.out_file": {
+        "en": "--out {path} is a file, and --out names a folder: choose another path",
+        "ja": "--out {path} はファイルです。--out にはフォルダを指定してください",
+    },
+    "cli.error.out_parent": {
+        "en": "--out {path}: {parent} is a file, so no folder can be made under it",
+        "ja": "--out {path}: {parent} はファイルなので、その下にフォルダを作れません",
+    },
+    "cli.error.out_unwritable": {
+        "en": "--out {path}: cannot write into {folder} (permission denied); choose "
+        "another folder",
+        "ja": "--out {path}: {folder} に書き込めません（権限がありません）。"
+        "別のフォルダを指定してください",
+    },
+    "cli.error.out_folder": {
+        "en": "--out {path} is a folder; give a file name such as predictions.csv",
+        "ja": "--out {path} はフォルダです。predictions.csv のようなファイル名にしてください",
+    },
+    "cli.error.write": {
+        "en": "could not write {path}: {reason}; {state}",
+        "ja": "{path} を書き込めませんでした: {reason}。{state}",
+    },
+    "cli.error.write.nothing": {
+        "en": "nothing was written to {folder}",
+        "ja": "{folder} には何も書き込んでいません",
+    },
+    "cli.error.write.partial": {
+        "en": "{folder} holds the new {written} and the previous run's other files",
+        "ja": "{folder} には新しい {written} と、前回の実行の残りのファイルがあります",
+    },
+    "cli.error.read": {
+        "en": "could not read {path}: {reason}",
+        "ja": "{path} を読めませんでした: {reason}",
+    },
+    "cli.error.predict_columns": {
+        "en": "{path} has {got} columns, and the model takes {want} features; with no "
+        "data.json beside the model, give exactly its inputs",
+        "ja": "{path} の列は {got} 個ですが、モデルの入力は {want} 個です。モデルの隣に "
+        "data.json がないときは入力の列だけを渡してください",
     },
     "cli.interrupted": {"en": "interrupted", "ja": "中断しました"},
     # nn.plots
