@@ -1,7 +1,9 @@
-"""What ``fit`` checks before it trains: its data, its labels and its settings.
+"""What ``fit`` checks before it trains (its data, its labels, its settings), and seeds.
 
 Everything here runs once, up front, so that a mistake is reported at the call with the row
 or the argument it concerns, instead of surfacing epochs later as "training diverged".
+``rng`` turns every ``seed`` argument of ``nn`` (models, data sets, ``fit``) into a numpy
+generator, with our own message for a seed numpy would refuse.
 """
 
 from __future__ import annotations
@@ -22,6 +24,24 @@ __all__: list[str] = []  # internal: fit's checks
 # A schedule for fit: a ready LRScheduler over fit's optimizer, or a function that builds one
 # from it (``lambda opt: StepLR(opt, 10)``, ``functools.partial(StepLR, step_size=10)``).
 Scheduler = LRScheduler | Callable[[Optimizer], LRScheduler]
+
+
+def rng(seed: object, name: str = "seed") -> np.random.Generator:
+    """A numpy generator from ``seed``: an int >= 0, a ``numpy.random.Generator`` or None.
+
+    >>> rng(0).integers(10) == rng(0).integers(10)
+    True
+    """
+    if isinstance(seed, np.random.Generator) or seed is None:
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an int >= 0, a numpy Generator or None, "
+            f"got {type(seed).__name__} {seed!r}"
+        )
+    if seed < 0:
+        raise ValueError(f"{name} must be an int >= 0, a numpy Generator or None, got {seed!r}")
+    return np.random.default_rng(int(seed))
 
 
 def integer(name: str, value: object, minimum: int, *, none_ok: bool = False) -> int | None:
@@ -122,7 +142,7 @@ def _check_classes(ya: NDArray[Any], kind: str, yname: str) -> None:
     whole = values == np.round(values)
     if not whole.all():
         raise ValueError(
-            f"a {kind} loss needs integer class labels, got {values[~whole][0]!r} in {yname}"
+            f"a {kind} loss needs integer class labels, got {values[~whole][0]} in {yname}"
         )
     if kind == "binary" and not set(values.tolist()) <= {0, 1}:
         hint = (
@@ -135,7 +155,7 @@ def _check_classes(ya: NDArray[Any], kind: str, yname: str) -> None:
             f"got {sorted(set(values.tolist()))} in {yname}{hint}"
         )
     if kind == "multiclass" and values[0] < 0:
-        raise ValueError(f"cross_entropy takes class labels 0..k-1, got {values[0]!r} in {yname}")
+        raise ValueError(f"cross_entropy takes class labels 0..k-1, got {values[0]} in {yname}")
 
 
 def validation(validation_data: object, nin: int, kind: str | None) -> tuple[Any, Any]:

@@ -68,8 +68,10 @@ def _mean_loss(loss: LossFn, scores: NDArray[np.float64], y: NDArray[Any]) -> fl
 
 
 def _diverged(epoch: str, step: str, what: str, lr: float) -> FloatingPointError:
+    """The error for a run gone non-finite; ``step`` is a number, or "after step N"."""
+    at = step if step.startswith("after") else f"step {step}"
     return FloatingPointError(
-        f"training diverged at epoch {epoch}, step {step}: {what}. "
+        f"training diverged at epoch {epoch}, {at}: {what}. "
         f"Try a smaller learning rate (lr is {lr!r})."
     )
 
@@ -200,11 +202,13 @@ def fit(
             if kind in _CLASSIFIES:
                 scores = _scores(model, Xa)
                 if np.isnan(scores).any():
-                    raise _diverged(where, "end", "the model's outputs are nan", optimizer.lr)
+                    raise _diverged(
+                        where, f"after step {step}", "the model's outputs are nan", optimizer.lr
+                    )
                 history.accuracy.append(_accuracy(kind, scores, ya))
                 postfix["acc"] = f"{history.accuracy[-1]:.1%}"
             if val is not None:
-                _validate(model, loss, kind, val, history, where, optimizer.lr)
+                _validate(model, loss, kind, val, history, f"{where}, after step {step}")
                 postfix["val_loss"] = f"{history.val_loss[-1]:.4g}"
             improved = _note_best(history, epoch)
             if improved and wait is not None:
@@ -247,14 +251,16 @@ def _validate(
     val: tuple[NDArray[np.float64], NDArray[Any]],
     history: History,
     where: str,
-    lr: float,
 ) -> None:
     """Measure the model on the validation data into ``history``."""
     Xv, yv = val
     scores = _scores(model, Xv)
     value = _mean_loss(loss, scores, yv)
     if not math.isfinite(value):
-        raise _diverged(where, "end", f"the validation loss is {value}", lr)
+        raise FloatingPointError(
+            f"training diverged at epoch {where}: the validation loss is {value}. "
+            "Try a smaller learning rate."
+        )
     history.val_loss.append(value)
     if kind in _CLASSIFIES:
         history.val_accuracy.append(_accuracy(kind, scores, yv))
