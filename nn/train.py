@@ -172,7 +172,7 @@ def fit(
     n = len(Xa)
     size = n if size is None else min(size, n)
     params = model.parameters()
-    rng = np.random.default_rng(seed)
+    rng = checks.rng(seed)
     history = History()
     best: list[float] = []  # the parameters of the best epoch, kept only for patience
     bar = tqdm(range(1, n_epochs + 1), desc="fit", unit="epoch", disable=not progress)
