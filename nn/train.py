@@ -7,8 +7,9 @@ data and, when given, on ``validation_data``; a schedule then sets the next epoc
 and ``patience`` stops a run whose validation loss has stopped improving.
 
 A run that goes wrong stops at once, by name: a non-finite loss or parameter is a
-``FloatingPointError`` that names the epoch and step, and a loss that grows a millionfold
-without overflowing is a warning, recorded in ``History.warnings``.
+``FloatingPointError`` that names the epoch and step. A loss that grows a millionfold
+without overflowing is recorded in ``History.warnings`` when it happens (so ``record`` and
+``callback`` see it) and sent through ``warnings`` when ``fit`` returns.
 """
 
 from __future__ import annotations
@@ -77,8 +78,12 @@ def _diverged(epoch: str, step: str, what: str, lr: float) -> FloatingPointError
 
 
 def _warn(history: History, text: str) -> None:
+    """Record a warning now; ``fit`` sends it through ``warnings`` when the run ends.
+
+    Not at once: a run that goes on to raise ``FloatingPointError`` says it in one error,
+    not in a warning followed by the error.
+    """
     history.warnings.append(text)
-    warnings.warn(text, RuntimeWarning, stacklevel=4)
 
 
 def fit(
@@ -226,6 +231,8 @@ def fit(
                 break
     finally:
         bar.close()
+    for text in history.warnings:
+        warnings.warn(text, RuntimeWarning, stacklevel=2)
     return history
 
 
