@@ -238,6 +238,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plot.epoch": {"en": "epoch", "ja": "エポック"},
     "plot.loss": {"en": "loss", "ja": "損失"},
     "plot.accuracy": {"en": "accuracy", "ja": "正解率"},
+    "plot.training": {"en": "training", "ja": "訓練データ"},
+    "plot.validation": {"en": "validation", "ja": "検証データ"},
     "plot.history.title": {
         "en": "training: final loss {loss:.4g}",
         "ja": "学習：最終的な損失 {loss:.4g}",
