@@ -1,10 +1,14 @@
 """Regenerate the pictures of the README: ``python docs/images/make_images.py`` (needs dot).
 
 The example is micrograd's neuron, ``o = tanh(x1*w1 + x2*w2 + b)``, after ``backward()``.
+Pictures drawn by a notebook are copied from its committed outputs, so they are drawn in
+one place (rebuild the notebook first: ``python notebooks/build.py ja/08``).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import sys
 from pathlib import Path
 
@@ -32,12 +36,27 @@ def neuron() -> Value:
     return o
 
 
+def notebook_figure(notebook: Path, index: int = 0) -> bytes:
+    """The PNG bytes of the ``index``-th figure among a committed notebook's outputs."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    pngs = [
+        output["data"]["image/png"]
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    return base64.b64decode(pngs[index])
+
+
 def main() -> None:
     o = neuron()
     o.backward()
     (HERE / "graph.svg").write_bytes(draw_dot(o).pipe(format="svg"))
     (HERE / "explain.txt").write_text(str(explain(o)) + "\n", encoding="utf-8")
     (HERE / "backprop_step_2.svg").write_bytes(explain(o).frame(2).pipe(format="svg"))
+    notebooks = HERE.parents[1] / "notebooks"
+    overlay = notebook_figure(notebooks / "ja" / "08_graduating_to_pytorch.ipynb")
+    (HERE / "pytorch_overlay.ja.png").write_bytes(overlay)
 
 
 if __name__ == "__main__":
