@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 from collections.abc import Callable
@@ -12,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value, detect_anomaly
+from autograd import Value, detect_anomaly, expr
 from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse
 
 # --- what it accepts and computes -------------------------------------------------------------
@@ -322,10 +321,11 @@ def test_variables_are_exactly_the_names_in_the_text(tree: Tree) -> None:
 
 def test_a_valid_expression_never_looks_up_source_text(monkeypatch: pytest.MonkeyPatch) -> None:
     # Finding a node's text is linear in the source; doing it per node made parse quadratic
-    # (2,000 terms took seconds). Only error messages may need it.
+    # (2,000 terms took seconds). Only error messages may need it. (The lookup was
+    # ast.get_source_segment, itself quadratic on a long line; it is expr_text.span now.)
     calls: list[object] = []
-    real = ast.get_source_segment
-    monkeypatch.setattr(ast, "get_source_segment", lambda *a, **k: calls.append(a) or real(*a))
+    real = expr.span
+    monkeypatch.setattr(expr, "span", lambda *a, **k: calls.append(a) or real(*a))
     parse("+".join(["tanh(x)"] * 2000)).evaluate({"x": 0.5})
     assert calls == []
     with pytest.raises(ExpressionError, match=r"x\.real"):
