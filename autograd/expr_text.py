@@ -46,7 +46,7 @@ _TOKEN = re.compile(
     r"""(?P<space>(?:[ \t\f]|\\?(?:\r\n|\r|\n)|\#[^\r\n]*)+)
       | (?P<number>0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+
           |(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9][0-9_]*)?[jJ]?)
-      | (?P<name>\w+)
+      | (?P<name>(?:\w|[^\x00-\x7f])+)  # Python allows other characters only in names
       | (?P<op>\*\*|[-+*/(),])
       | (?P<other>//|<<|>>|<=|>=|==|!=|:=|->|\S)""",
     re.VERBOSE,
@@ -141,30 +141,33 @@ def parse_chain(source: str) -> ast.expr:
     >>> ast.unparse(parse_chain("-x**2 + (a - b) - c*d"))
     '-x ** 2 + (a - b) - c * d'
     """
-    operands: list[ast.expr] = []
-    # Pending operators: (symbol, binding power, line, column, callee). "(" opens parentheses,
-    # with the called name as callee when it opens a call; "u-" and "u+" are signs.
-    pending: list[tuple[str, int, int, int, ast.expr | None]] = []
+    # Operands with their span (line, column, end line, end column) counting the brackets
+    # around them, as Python counts them in the span of the node they are part of.
+    operands: list[tuple[ast.expr, int, int, int, int]] = []
+    # Pending operators: (symbol, binding power, line, column, callee). "(" opens brackets,
+    # with what is called as callee when they open a call; "u-" and "u+" are signs.
+    pending: list[tuple[str, int, int, int, tuple[ast.expr, int, int, int, int] | None]] = []
     want_operand = True
     ascii_only = source.isascii()
     line, line_start = 1, 0  # Python counts columns in UTF-8 bytes from the line's start:
     last_index = last_col = 0  # a known (index, column) pair on this line, to count from
 
+    def push(node: ast.expr, at: tuple[int, int], end: tuple[int, int]) -> None:
+        node.lineno, node.col_offset = at
+        node.end_lineno, node.end_col_offset = end
+        operands.append((node, *at, *end))
+
     def reduce(power: int) -> None:
         # Apply the pending operators that bind at least this tightly.
         while pending and pending[-1][1] >= power:
             symbol, _, at_line, at_col, _ = pending.pop()
-            right = operands.pop()
+            right, *_, end_line, end_col = operands.pop()
             if symbol in _SIGNS:
-                node: ast.expr = ast.UnaryOp(_SIGNS[symbol](), right)
+                push(ast.UnaryOp(_SIGNS[symbol](), right), (at_line, at_col), (end_line, end_col))
             else:
-                left = operands.pop()
+                left, at_line, at_col, _, _ = operands.pop()
                 kind = ast.Pow() if symbol == "**" else _BINARY[symbol][1]()
-                node = ast.BinOp(left, kind, right)
-                at_line, at_col = left.lineno, left.col_offset
-            node.lineno, node.col_offset = at_line, at_col
-            node.end_lineno, node.end_col_offset = right.end_lineno, right.end_col_offset
-            operands.append(node)
+                push(ast.BinOp(left, kind, right), (at_line, at_col), (end_line, end_col))
 
     for match in _TOKEN.finditer(source):
         kind, text, index = match.lastgroup, match.group(), match.start()
@@ -192,13 +195,7 @@ def parse_chain(source: str) -> ast.expr:
             else:
                 name = text if ascii_only else unicodedata.normalize("NFKC", text)
                 node = ast.Name(name, ast.Load())
-            node.lineno, node.col_offset, node.end_lineno, node.end_col_offset = (
-                line,
-                col,
-                line,
-                end_col,
-            )
-            operands.append(node)
+            push(node, (line, col), (line, end_col))
             want_operand = False
         elif want_operand and text in ("+", "-"):
             pending.append(("u" + text, _UNARY, line, col, None))
@@ -206,18 +203,19 @@ def parse_chain(source: str) -> ast.expr:
             callee = None
             if not want_operand:  # a call: the operand before it is what is called
                 callee = operands.pop()
-                if not isinstance(callee, ast.Name):
+                if not isinstance(callee[0], ast.Name):
                     raise ChainError(text, index)
             pending.append(("(", 0, line, col, callee))
             want_operand = True
         elif not want_operand and text == ")":
             reduce(1)
-            *_, callee = pending.pop()
-            if callee is not None:
-                node = ast.Call(callee, [operands.pop()], [])
-                node.lineno, node.col_offset = callee.lineno, callee.col_offset
-                node.end_lineno, node.end_col_offset = line, end_col
-                operands.append(node)
+            _, _, open_line, open_col, callee = pending.pop()
+            inside = operands.pop()
+            if callee is None:  # brackets: the same node, with a wider span
+                operands.append((inside[0], open_line, open_col, line, end_col))
+            else:
+                call = ast.Call(callee[0], [inside[0]], [])
+                push(call, (callee[1], callee[2]), (line, end_col))
         elif not want_operand and text == "**":
             reduce(_POWER + 1)  # groups to the right: 2**3**2 is 2**(3**2)
             pending.append(("**", _POWER, line, col, None))
@@ -229,7 +227,7 @@ def parse_chain(source: str) -> ast.expr:
         else:
             raise ChainError(text, index)
     reduce(1)
-    (root,) = operands
+    ((root, *_),) = operands
     return root
 
 
