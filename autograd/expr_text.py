@@ -279,12 +279,13 @@ def excerpt(text: str) -> str:
 
 
 def window(source: str, index: int) -> str:
-    """A short piece of the text around one index, marked with ellipses where it is cut."""
+    """At most EXCERPT characters of the text around one index, with ellipses where it is cut."""
     if len(source) <= EXCERPT:
         return source
     start = max(0, min(index - EXCERPT // 3, len(source) - EXCERPT))
-    piece = source[start : start + EXCERPT - 6]
-    return ("..." if start else "") + piece + ("..." if start + len(piece) < len(source) else "")
+    end = start + EXCERPT
+    left, right = ("..." if start else ""), ("..." if end < len(source) else "")
+    return left + source[start + len(left) : end - len(right)] + right
 
 
 def column(source: str, index: int) -> str:
