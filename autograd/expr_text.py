@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -131,8 +132,16 @@ class ChainError(Exception):
 
 
 _SIGNS = {"u+": ast.UAdd, "u-": ast.USub}
-_KEYWORDS = ("if", "else", "lambda", "not", "and", "or", "for", "in", "is", "await")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _number(text: str) -> int | float | complex:
+    """The value of a number literal that Python's parser has accepted."""
+    if text[-1] in "jJ":
+        return complex(text)
+    if text[:2].lower() in ("0x", "0o", "0b") or not any(c in text for c in ".eE"):
+        return int(text, 0)
+    return float(text)
 
 
 def parse_chain(source: str) -> ast.expr:
@@ -187,10 +196,10 @@ def parse_chain(source: str) -> ast.expr:
             end_col = col + len(text.encode())
         if want_operand and kind in ("number", "name"):
             if kind == "number":
-                node: ast.expr = ast.Constant(ast.literal_eval(text))
+                node: ast.expr = ast.Constant(_number(text))
             elif text in _CONSTANT_NAMES:
                 node = ast.Constant(_CONSTANT_NAMES[text])
-            elif text in _KEYWORDS:
+            elif keyword.iskeyword(text):  # not, if, lambda, yield, ...
                 raise ChainError(text, index)
             else:
                 name = text if ascii_only else unicodedata.normalize("NFKC", text)
