@@ -44,12 +44,13 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(
-    r"""(?P<space>(?:[ \t\f]|\\?(?:\r\n|\r|\n)|\#[^\r\n]*)+)
+    r"""[ \t\f]*  # spaces before a token are part of its match: half as many matches
+      (?: (?P<space>(?:[ \t\f]|\\?(?:\r\n|\r|\n)|\#[^\r\n]*)+)
       | (?P<number>0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+
           |(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9][0-9_]*)?[jJ]?)
       | (?P<name>(?:\w|[^\x00-\x7f])+)  # Python allows other characters only in names
       | (?P<op>\*\*|[-+*/(),])
-      | (?P<other>//|<<|>>|<=|>=|==|!=|:=|->|\S)""",
+      | (?P<other>//|<<|>>|<=|>=|==|!=|:=|->|\S) )""",
     re.VERBOSE,
 )
 
@@ -179,7 +180,8 @@ def parse_chain(source: str) -> ast.expr:
                 push(ast.BinOp(left, kind, right), (at_line, at_col), (end_line, end_col))
 
     for match in _TOKEN.finditer(source):
-        kind, text, index = match.lastgroup, match.group(), match.start()
+        kind = match.lastgroup
+        text, index = match.group(kind), match.start(kind)  # type: ignore[arg-type]
         if kind == "space":
             breaks = list(_LINE_BREAK.finditer(text))
             if breaks:
