@@ -252,14 +252,18 @@ def parse(text: str) -> Expression:
         ) from None
     except RecursionError:
         # Python's parser read it, but its tree is too deep for ast's objects: a long chain
-        # such as x + x + ... + x. Read it again with a loop.
+        # such as x + x + ... + x. Read it again with a loop, node by node in postfix order.
+        program: list[_Instruction] = []
         try:
-            root = parse_chain(source)
+            for node in parse_chain(source):
+                _check(node, source)
+                _emit(node, program)
         except ChainError as error:
             raise ExpressionError(
                 f"{error.message}: {window(source, error.index)!r}"
                 f"{column(source, error.index)}; an expression may use only {_ALLOWED}"
             ) from None
+        return Expression(source, tuple(program))
     except MemoryError:  # Python's parser gives up on deep nesting with a MemoryError
         raise ExpressionError(
             f"expression is nested too deeply to parse: {source[:40]!r}...; simplify it"

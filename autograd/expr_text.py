@@ -25,7 +25,7 @@ import itertools
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 __all__ = [
     "EXCERPT",
@@ -133,6 +133,7 @@ class ChainError(Exception):
 
 
 _SIGNS = {"u+": ast.UAdd, "u-": ast.USub}
+_OPERAND = ast.Constant(0.0)  # stands for an operand that came earlier in the postfix order
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
@@ -145,39 +146,47 @@ def _number(text: str) -> int | float | complex:
     return float(text)
 
 
-def parse_chain(source: str) -> ast.expr:
-    """Build the tree of an expression, however long its chains, without recursion.
+def parse_chain(source: str) -> Iterator[ast.expr]:
+    """The nodes of an expression in postfix order, however long its chains, without recursion.
 
-    >>> ast.unparse(parse_chain("-x**2 + (a - b) - c*d"))
-    '-x ** 2 + (a - b) - c * d'
+    Each node comes after its operands, as a calculator would use them, so no tree is kept:
+    memory grows with the nesting, not with the length. A node's operand fields hold a
+    placeholder (its operands came just before it); its position is Python's.
+
+    >>> [type(node).__name__ for node in parse_chain("-x**2 + tanh(y)")]
+    ['Name', 'Constant', 'BinOp', 'UnaryOp', 'Name', 'Call', 'BinOp']
     """
-    # Operands with their span (line, column, end line, end column) counting the brackets
-    # around them, as Python counts them in the span of the node they are part of.
-    operands: list[tuple[ast.expr, int, int, int, int]] = []
+    # The span (line, column, end line, end column) of each operand read, with the brackets
+    # around it, as Python counts them in the span of the node it is part of; and the name
+    # itself while it may still turn out to be called.
+    operands: list[tuple[ast.Name | None, int, int, int, int]] = []
     # Pending operators: (symbol, binding power, line, column, callee). "(" opens brackets,
-    # with what is called as callee when they open a call; "u-" and "u+" are signs.
-    pending: list[tuple[str, int, int, int, tuple[ast.expr, int, int, int, int] | None]] = []
+    # with the called name as callee when they open a call; "u-" and "u+" are signs.
+    pending: list[tuple[str, int, int, int, ast.Name | None]] = []
     want_operand = True
+    held: ast.Name | None = None  # a name just read: called if "(" follows, else an operand
     ascii_only = source.isascii()
     line, line_start = 1, 0  # Python counts columns in UTF-8 bytes from the line's start:
     last_index = last_col = 0  # a known (index, column) pair on this line, to count from
 
-    def push(node: ast.expr, at: tuple[int, int], end: tuple[int, int]) -> None:
+    def placed(node: ast.expr, at: tuple[int, int], end: tuple[int, int]) -> ast.expr:
         node.lineno, node.col_offset = at
         node.end_lineno, node.end_col_offset = end
-        operands.append((node, *at, *end))
+        operands.append((None, *at, *end))
+        return node
 
-    def reduce(power: int) -> None:
+    def reduce(power: int) -> Iterator[ast.expr]:
         # Apply the pending operators that bind at least this tightly.
         while pending and pending[-1][1] >= power:
             symbol, _, at_line, at_col, _ = pending.pop()
-            right, *_, end_line, end_col = operands.pop()
+            *_, end_line, end_col = operands.pop()
             if symbol in _SIGNS:
-                push(ast.UnaryOp(_SIGNS[symbol](), right), (at_line, at_col), (end_line, end_col))
+                node: ast.expr = ast.UnaryOp(_SIGNS[symbol](), _OPERAND)
             else:
-                left, at_line, at_col, _, _ = operands.pop()
+                _, at_line, at_col, _, _ = operands.pop()
                 kind = ast.Pow() if symbol == "**" else _BINARY[symbol][1]()
-                push(ast.BinOp(left, kind, right), (at_line, at_col), (end_line, end_col))
+                node = ast.BinOp(_OPERAND, kind, _OPERAND)
+            yield placed(node, (at_line, at_col), (end_line, end_col))
 
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup
@@ -189,6 +198,14 @@ def parse_chain(source: str) -> ast.expr:
                 line_start = last_index = index + breaks[-1].end()
                 last_col = 0
             continue
+        callee = None
+        if held is not None:
+            if text == "(":
+                callee, held = held, None
+            elif text != ")" or pending[-1][0] != "(" or pending[-1][4] is not None:
+                yield held  # not called: the name is an operand
+                held = None
+            # else brackets close around the name alone, as in (tanh)(x): keep holding it
         if ascii_only:
             col = index - line_start
             end_col = col + len(text)
@@ -198,48 +215,48 @@ def parse_chain(source: str) -> ast.expr:
             end_col = col + len(text.encode())
         if want_operand and kind in ("number", "name"):
             if kind == "number":
-                node: ast.expr = ast.Constant(_number(text))
+                yield placed(ast.Constant(_number(text)), (line, col), (line, end_col))
             elif text in _CONSTANT_NAMES:
-                node = ast.Constant(_CONSTANT_NAMES[text])
+                yield placed(ast.Constant(_CONSTANT_NAMES[text]), (line, col), (line, end_col))
             elif keyword.iskeyword(text):  # not, if, lambda, yield, ...
                 raise ChainError(text, index)
             else:
                 name = text if ascii_only else unicodedata.normalize("NFKC", text)
-                node = ast.Name(name, ast.Load())
-            push(node, (line, col), (line, end_col))
+                held = placed(ast.Name(name, ast.Load()), (line, col), (line, end_col))  # type: ignore[assignment]
             want_operand = False
         elif want_operand and text in ("+", "-"):
             pending.append(("u" + text, _UNARY, line, col, None))
         elif text == "(":
-            callee = None
-            if not want_operand:  # a call: the operand before it is what is called
-                callee = operands.pop()
-                if not isinstance(callee[0], ast.Name):
+            if not want_operand:  # a call: what is called must be a name just read
+                if callee is None:
                     raise ChainError(text, index)
-            pending.append(("(", 0, line, col, callee))
+                _, line0, col0, _, _ = operands.pop()
+                pending.append(("(", 0, line0, col0, callee))
+            else:
+                pending.append(("(", 0, line, col, None))
             want_operand = True
         elif not want_operand and text == ")":
-            reduce(1)
-            _, _, open_line, open_col, callee = pending.pop()
-            inside = operands.pop()
-            if callee is None:  # brackets: the same node, with a wider span
-                operands.append((inside[0], open_line, open_col, line, end_col))
+            yield from reduce(1)
+            _, _, open_line, open_col, called = pending.pop()
+            operands.pop()
+            if called is None:  # brackets: the same operand, with a wider span
+                operands.append((None, open_line, open_col, line, end_col))
             else:
-                call = ast.Call(callee[0], [inside[0]], [])
-                push(call, (callee[1], callee[2]), (line, end_col))
+                call = ast.Call(called, [_OPERAND], [])
+                yield placed(call, (open_line, open_col), (line, end_col))
         elif not want_operand and text == "**":
-            reduce(_POWER + 1)  # groups to the right: 2**3**2 is 2**(3**2)
+            yield from reduce(_POWER + 1)  # groups to the right: 2**3**2 is 2**(3**2)
             pending.append(("**", _POWER, line, col, None))
             want_operand = True
         elif not want_operand and text in _BINARY:
-            reduce(_BINARY[text][0])
+            yield from reduce(_BINARY[text][0])
             pending.append((text, _BINARY[text][0], line, col, None))
             want_operand = True
         else:
             raise ChainError(text, index)
-    reduce(1)
-    ((root, *_),) = operands
-    return root
+    if held is not None:
+        yield held
+    yield from reduce(1)
 
 
 # --- quoting the text in error messages, in time linear in the text ----------------------

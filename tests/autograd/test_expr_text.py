@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import math
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -171,10 +172,25 @@ def test_the_chain_reader_accepts_and_refuses_what_the_ast_path_does(text: str) 
     assert calls == []
 
 
+def _tree(text: str) -> ast.expr:
+    """The tree whose postfix order parse_chain gives: each node takes the operands before it."""
+    stack: list[ast.expr] = []
+    for node in parse_chain(text):
+        if isinstance(node, ast.BinOp):
+            node.right, node.left = stack.pop(), stack.pop()
+        elif isinstance(node, ast.UnaryOp):
+            node.operand = stack.pop()
+        elif isinstance(node, ast.Call):
+            node.args = [stack.pop()]
+        stack.append(node)
+    (root,) = stack
+    return root
+
+
 @given(EXPRESSIONS)
-def test_the_chain_reader_builds_asts_tree_with_its_positions(text: str) -> None:
+def test_the_chain_reader_gives_asts_tree_with_its_positions(text: str) -> None:
     tree = ast.parse(text, mode="eval").body
-    assert ast.dump(parse_chain(text), include_attributes=True) == ast.dump(
+    assert ast.dump(_tree(text), include_attributes=True) == ast.dump(
         tree, include_attributes=True
     )
 
@@ -193,7 +209,7 @@ def test_the_chain_reader_builds_asts_tree_with_its_positions(text: str) -> None
 def test_the_chain_reader_counts_positions_as_python_does(text: str) -> None:
     # Lines, UTF-8 byte columns, brackets inside a node's span, identifiers Python folds.
     expected = ast.dump(ast.parse(text, mode="eval").body, include_attributes=True)
-    assert ast.dump(parse_chain(text), include_attributes=True) == expected
+    assert ast.dump(_tree(text), include_attributes=True) == expected
 
 
 def test_excerpts_and_windows_are_short_and_keep_what_matters() -> None:
@@ -205,6 +221,14 @@ def test_excerpts_and_windows_are_short_and_keep_what_matters() -> None:
     shown = window(text, text.index(".real"))
     assert len(shown) <= 80 and shown.endswith("y.real") and shown.startswith("...")
     assert window("short", 2) == "short"
+
+
+def test_the_chain_reader_keeps_no_tree() -> None:
+    # Nodes come one at a time: a sum of 100,000 terms never holds more than a few operands.
+    nodes = parse_chain(" + ".join(["x"] * 100_000))
+    first = [next(nodes) for _ in range(3)]
+    assert [type(node).__name__ for node in first] == ["Name", "Name", "BinOp"]
+    assert sum(1 for _ in nodes) == 199_999 - 3
 
 
 def test_a_long_valid_chain_never_looks_up_source_text(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,24 +243,29 @@ def test_a_long_valid_chain_never_looks_up_source_text(monkeypatch: pytest.Monke
 # --- speed is a benchmark, never a timed test; but one lenient check that nothing is quadratic --
 
 
-def _seconds(text: str) -> float:
-    start = time.perf_counter()
-    with suppress(ExpressionError):
-        parse(text)
-    return time.perf_counter() - start
+def _seconds(text: str, tries: int = 3) -> float:
+    """The best of a few timings of parse(text): the least disturbed by a busy machine."""
+    best = math.inf
+    for _ in range(tries):
+        start = time.perf_counter()
+        with suppress(ExpressionError):
+            parse(text)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def test_timing_parsing_scales_linearly_lenient_bounds() -> None:
     """TIMING (the only timed test): refusing 1 MB takes well under 3 s, and doubling the text
-    less than triples the time, for a refusal and for a long accepted chain.
+    less than triples the time (quadratic time would quadruple it), for a refusal and for a
+    long accepted chain.
 
-    Today's refusals take about 0.01 s per MB, and the parser was quadratic before (13 s at
-    1 MB, 70 s at 2 MB). The bounds are loose so a busy machine does not fail them.
+    Refusals take about 0.03 s per MB; the parser was quadratic before (13 s at 1 MB, 70 s at
+    2 MB). The bounds are loose, and each time the best of three, so a busy machine passes.
     """
     refused = [_seconds("a" * n + " % 2") for n in (1_000_000, 2_000_000)]
     assert refused[0] < 3.0
     assert refused[1] < 3 * refused[0] + 0.05  # + 0.05 s: these are too quick to time closely
-    accepted = [_seconds(" + ".join(["x"] * n)) for n in (20_000, 40_000)]
+    accepted = [_seconds(" + ".join(["x"] * n)) for n in (10_000, 20_000)]
     assert accepted[1] < 3 * accepted[0]
 
 
