@@ -28,7 +28,6 @@ from __future__ import annotations
 import ast
 import math
 import operator
-import unicodedata
 from collections.abc import Callable, Mapping
 
 from autograd.engine import Value, no_grad
@@ -39,6 +38,7 @@ from autograd.expr_text import (
     bad_operator,
     column,
     excerpt,
+    fold_name,
     line_start,
     names,
     parse_chain,
@@ -183,6 +183,8 @@ class Expression:
     def _leaves(self, bindings: Mapping[str, Value | float]) -> dict[str, Value]:
         named: dict[str, Value | float] = {}
         for name, value in bindings.items():
+            if not isinstance(name, str):
+                raise TypeError(f"a variable's name is a str, got {type(name).__name__}")
             folded = fold_name(name)
             if folded in CONSTANTS:
                 raise ExpressionError(
@@ -202,7 +204,8 @@ class Expression:
                 f"no value for variable {names(missing)} in {excerpt(self.text)!r}; "
                 f"give one, e.g. {example}"
             )
-        unknown = [name for name in named if name not in self.variables]
+        known = set(self.variables)
+        unknown = [name for name in named if name not in known]
         if unknown:
             raise ExpressionError(
                 f"unknown variable {names(unknown)}: {excerpt(self.text)!r} uses "
@@ -213,18 +216,6 @@ class Expression:
             value = named[name]
             leaves[name] = value if isinstance(value, Value) else Value(value, label=name)
         return leaves
-
-
-def fold_name(name: str) -> str:
-    """The variable a name stands for, as Python reads it: look-alike letters folded (NFKC).
-
-    Use it on names typed by a user (``python -m autograd`` does) so that a binding written
-    ``ｘ=1`` means the same variable as the ``ｘ`` in the expression, which Python reads as x.
-
-    >>> fold_name("ｘ")
-    'x'
-    """
-    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 def parse(text: str) -> Expression:

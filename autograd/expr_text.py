@@ -34,6 +34,7 @@ __all__ = [
     "bad_operator",
     "column",
     "excerpt",
+    "fold_name",
     "index_of",
     "line_start",
     "names",
@@ -137,6 +138,18 @@ _OPERAND = ast.Constant(0.0)  # stands for an operand that came earlier in the p
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
+def fold_name(name: str) -> str:
+    """The variable a name stands for, as Python reads it: look-alike letters folded (NFKC).
+
+    Use it on names typed by a user, so that a binding written ``ｘ=1`` means the same
+    variable as the ``ｘ`` in the expression, which Python reads as x.
+
+    >>> fold_name("ｘ")
+    'x'
+    """
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
+
+
 def _number(text: str) -> int | float | complex:
     """The value of a number literal that Python's parser has accepted."""
     if text[-1] in "jJ":
@@ -221,8 +234,8 @@ def parse_chain(source: str) -> Iterator[ast.expr]:
             elif keyword.iskeyword(text):  # not, if, lambda, yield, ...
                 raise ChainError(text, index)
             else:
-                name = text if ascii_only else unicodedata.normalize("NFKC", text)
-                held = placed(ast.Name(name, ast.Load()), (line, col), (line, end_col))  # type: ignore[assignment]
+                held = ast.Name(fold_name(text), ast.Load())
+                placed(held, (line, col), (line, end_col))
             want_operand = False
         elif want_operand and text in ("+", "-"):
             pending.append(("u" + text, _UNARY, line, col, None))

@@ -503,3 +503,8 @@ def test_a_lookalike_name_is_the_same_variable_in_the_text_and_in_the_bindings()
 def test_two_bindings_folding_to_one_name_are_refused() -> None:
     with pytest.raises(ExpressionError, match="x, ｘ name the same variable x"):
         parse("x * 2").evaluate({"x": 1.0, "ｘ": 2.0})
+
+
+def test_a_binding_name_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="a variable's name is a str, got int"):
+        parse("x").evaluate({1: 2.0})  # type: ignore[dict-item]
