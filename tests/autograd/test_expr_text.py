@@ -203,11 +203,20 @@ def test_the_chain_reader_gives_asts_tree_with_its_positions(text: str) -> None:
         "x + \\\n y",
         "(x # a comment\n + 1)",
         "(tanh)(x)",
+        "((tanh))((x))",
+        "tanh((x))",
         "e\u0301+1",
+        "-(-x)**-(y)",
+        "2**3**2",  # ** groups to the right
+        "-x**-y**z * w",
+        "x - y - z + w",  # + - * / group to the left
+        "x / y * z / w",
+        "a + b * c ** d - e / f",
     ],
 )
-def test_the_chain_reader_counts_positions_as_python_does(text: str) -> None:
-    # Lines, UTF-8 byte columns, brackets inside a node's span, identifiers Python folds.
+def test_the_chain_reader_groups_and_counts_positions_as_python_does(text: str) -> None:
+    # Precedence and grouping; lines, UTF-8 byte columns, brackets inside a node's span,
+    # identifiers Python folds.
     expected = ast.dump(ast.parse(text, mode="eval").body, include_attributes=True)
     assert ast.dump(_tree(text), include_attributes=True) == expected
 
