@@ -14,7 +14,6 @@ This module and its helpers (``nn.cli_*``) are the only places in ``nn`` that pr
 from __future__ import annotations
 
 import argparse
-import inspect
 import sys
 import warnings
 from collections.abc import Sequence
@@ -83,7 +82,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
         return 130
 
 
-def _one_line(error: BaseException) -> str:
+def _one_line(error: BaseException | str) -> str:
     return " ".join(str(error).split())
 
 
@@ -91,8 +90,6 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     s = _settle(args)
     lang = s.lang
     check_out(s.out, lang)  # before any work: a bad --out costs nothing
-    if s.val_split and "validation_data" not in inspect.signature(fit).parameters:
-        raise UsageError(message("cli.error.no_validation", lang))  # until fit has it
     d = cli_data.load(s, args.seed, args.data, args.target)
     nout = d.classes if s.loss == "cross_entropy" else 1
     model = MLP(d.X.shape[1], [*s.hidden, nout], activation=args.activation, seed=args.seed)
@@ -146,13 +143,13 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             optimizer=optimizer,
             epochs=s.epochs,
             batch_size=s.batch_size,
-            progress=not args.no_progress,
+            progress=False if args.no_progress else message("cli.progress", lang),
             l2=args.l2,
             seed=args.seed,
             record=recorder,
             **validation,
         )
-    if getattr(history, "stopped_early", False):  # the weights are the best epoch's again
+    if history.stopped_early:  # the weights are the best epoch's again
         result = _evaluate(model, d.X, d.y, loss, s, threshold)
     else:
         result = message("cli.loss", lang, loss=history.loss[-1])
@@ -165,8 +162,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if d.X_test is not None and d.y_test is not None:
         tested = _evaluate(model, d.X_test, d.y_test, loss, s, threshold)
         print(message("cli.test", lang, result=tested, n=len(d.X_test)), file=out)
-    stopped = getattr(history, "stopped_early", False)
-    for text in getattr(history, "warnings", []):
+    stopped = history.stopped_early
+    for text in history.warnings:
         if not (stopped and "restored" in text):  # the val line says that, in the run's language
             print(message("cli.note", lang, text=_one_line(text)), file=out)
     if not s.hidden and d.X.shape[1] == 1 and nout == 1:
@@ -242,14 +239,14 @@ def _validation_line(
     threshold: float,
 ) -> str:
     # History.val_loss, best_epoch and stopped_early come with fit's validation_data.
-    val_loss: list[float] = getattr(history, "val_loss", [])
-    best = getattr(history, "best_epoch", None) or history.epochs
+    val_loss: list[float] = history.val_loss
+    best = history.best_epoch or history.epochs
     result = message("cli.loss", s.lang, loss=val_loss[best - 1] if val_loss else float("nan"))
     accuracy = _accuracy(model, X_val, y_val, s, threshold)
     if accuracy is not None:
         result += message("cli.accuracy", s.lang, accuracy=accuracy)
     line = message("cli.validation", s.lang, result=result, best=best, epochs=history.epochs)
-    if getattr(history, "stopped_early", False):
+    if history.stopped_early:
         line += message("cli.stopped", s.lang)
     return line
 

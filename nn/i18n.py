@@ -189,10 +189,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "--standardize は linear の x を変えてしまい、学んだ式が y = 3x になりません。"
         "外してください",
     },
-    "cli.error.no_validation": {
-        "en": "--val-split needs nn.fit's validation_data, which this version lacks",
-        "ja": "--val-split には nn.fit の validation_data が必要ですが、この版にはありません",
-    },
     "cli.error.out_file": {
         "en": "--out {path} is a file, and --out names a folder: choose another path",
         "ja": "--out {path} はファイルです。--out にはフォルダを指定してください",

@@ -95,7 +95,7 @@ def fit(
     optimizer: Optimizer,
     epochs: int,
     batch_size: int | None = None,
-    progress: bool = True,
+    progress: bool | str = True,
     l2: float = 0.0,
     seed: int | None = 0,
     callback: Callable[[int, History], bool | None] | None = None,
@@ -119,7 +119,8 @@ def fit(
         optimizer: an ``SGD``, ``Adam`` or ``AdamW`` over ``model.parameters()``.
         batch_size: rows per step, visited in a fresh random order every epoch; None for
             the whole data set in every step (full-batch gradient descent).
-        progress: show a tqdm progress bar (on stderr) with the loss and accuracy.
+        progress: show a tqdm progress bar (on stderr) with the loss and accuracy; a string
+            shows the bar with that text as its description (``progress="学習"``).
         l2: if > 0, add ``l2_penalty(model.parameters(), l2)`` to every step's loss.
         seed: seeds the minibatch order.
         callback: called after every epoch as ``callback(epoch, history)``, with ``epoch``
@@ -180,7 +181,12 @@ def fit(
     rng = checks.rng(seed)
     history = History()
     best: list[float] = []  # the parameters of the best epoch, kept only for patience
-    bar = tqdm(range(1, n_epochs + 1), desc="fit", unit="epoch", disable=not progress)
+    bar = tqdm(
+        range(1, n_epochs + 1),
+        desc=progress if isinstance(progress, str) else "fit",
+        unit="epoch",
+        disable=not progress,
+    )
     try:
         for epoch in bar:
             where = f"{epoch}/{n_epochs}"

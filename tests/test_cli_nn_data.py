@@ -221,8 +221,6 @@ def test_new_bad_options_are_one_line_exit_2(
 
 
 def test_validation_split_and_patience(tmp_path: Path) -> None:
-    if "validation_data" not in __import__("inspect").signature(nn.fit).parameters:
-        pytest.skip("needs fit(validation_data=..., patience=...) from the train branch")
     result = run(
         "-m", "nn", "--dataset", "iris", "--val-split", "0.2", "--patience", "3", "--epochs",
         "300", "--lr", "0.05", *QUIET, "--out", "o", cwd=tmp_path,
@@ -254,6 +252,16 @@ def test_lang_ja_prints_the_summary_and_draws_the_plots_in_japanese(tmp_path: Pa
     assert png_size(tmp_path / "o/boundary.png") == (500, 400)
     assert 'lang="ja"' in (tmp_path / "o/report.html").read_text()
     assert "Glyph" not in result.stderr  # no missing-glyph warning: the CJK font was found
+
+
+def test_lang_ja_labels_the_progress_bar_in_japanese(tmp_path: Path) -> None:
+    # Issue 17: the bar's description follows --lang (fit takes it as progress="...").
+    args = ["-m", "nn", "--dataset", "linear", "--epochs", "3", "--out", "o"]
+    ja = run(*args, "--lang", "ja", cwd=tmp_path)
+    assert ja.returncode == 0, ja.stderr
+    assert "学習:" in ja.stderr and "fit:" not in ja.stderr
+    en = run(*args, "--out", "p", cwd=tmp_path)
+    assert "fit:" in en.stderr and "学習" not in en.stderr
 
 
 def test_lang_ja_errors_stay_one_line_in_japanese(tmp_path: Path) -> None:
