@@ -127,7 +127,7 @@ def draw_dot(
                 ids[node], style.cells([say("constant_box", lang, name=label)]), **_CONSTANT
             )
             continue
-        _add_value(where, ids[node], node, label, snapshot, color_by_grad, node is focus)
+        _add_value(where, ids[node], node, label, snapshot, color_by_grad, node is focus, lang)
         if node.parents:
             current = snapshot is not None and snapshot.step.node is node
             fill = {"style": "filled", "fillcolor": style.CURRENT} if current else {}
@@ -142,7 +142,7 @@ def draw_dot(
     _add_edges(graph, order, shown, ids, carried, names, module)
     captions = layout.add_hidden(graph, order, shown, users, ids, lang)
     if color_by_grad:
-        graph.node("legend", style.legend(), shape="plaintext")
+        graph.node("legend", style.legend(lang), shape="plaintext")
     if snapshot is not None and explanation is not None:
         captions.insert(0, caption(explanation, snapshot.step.index, lang))
     if captions:
@@ -218,6 +218,7 @@ def _add_value(
     snapshot: Snapshot | None,
     color_by_grad: bool,
     is_focus: bool,
+    lang: str,
 ) -> None:
     """The box for one Value: ``name | data | grad`` side by side, filled and outlined as asked.
 
@@ -226,7 +227,11 @@ def _add_value(
     ("flat edge ... lost edge"), and a table reads the same in every ``rankdir``. The box is
     sized to the table (``margin=0``, ``height=0``), so the rules between cells reach its frame.
     """
-    fields = [label, f"data {number(node.data)}", grad_text(node, snapshot)]
+    fields = [
+        label,
+        say("data_cell", lang, value=number(node.data)),
+        grad_text(node, snapshot, lang),
+    ]
     attrs = {"shape": "box", "margin": "0", "height": "0", "width": "0"}
     if snapshot is not None and snapshot.step.node is node:
         attrs.update(style="filled", fillcolor=style.CURRENT, penwidth="2.5")
