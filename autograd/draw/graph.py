@@ -111,6 +111,13 @@ def draw_dot(
         # Rank all nodes together, not each module box apart: only then do the two-rank
         # arrows into a box (see _add_edges) put each layer wholly after the one before.
         graph.graph_attr["newrank"] = "true"
+        if rankdir in ("LR", "RL"):
+            # Few rounds of crossing reduction, so that a layer's neurons keep the order they
+            # are written in (0, 1, 2, ...): with more, dot stacked the neurons of a capped
+            # layer 0, 2, 4, ..., 1, 3, ... to save crossings that the picture does not have.
+            # Invisible rank=same arrows between neurons do not hold across module boxes.
+            # Ranks that run down start from the opposite order: dot's usual rounds suit them.
+            graph.graph_attr["mclimit"] = "0.2"
     # In graph order, not set order: the same graph must give the same DOT text every run.
     paths = dict.fromkeys(module[n] for n in order if n in shown and n in module)
     subgraphs = layout.cluster_graphs(paths, cls)
