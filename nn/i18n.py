@@ -13,6 +13,8 @@ The Japanese terms follow ``docs/glossary.ja.md`` (損失 loss, 正解率 accura
   those lines are made of (``cli.samples``, ``cli.accuracy``, ...), the description of each
   file written (``cli.file.*``), the data sets (``cli.dataset.<name>``), the progress bar
   (``cli.progress``) and the one-line errors (``cli.error*``);
+- ``report.*``: the training report page (``nn.report``); ``report.at_epoch*`` are templates
+  its script fills in;
 - ``plot.*``: the titles, axis labels and legends of ``nn.plots``.
 
 The summary labels are padded to a width of 10 columns on a terminal (a Japanese character
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["LANGUAGES", "MESSAGES", "message"]
+__all__ = ["LANGUAGES", "MESSAGES", "message", "templates"]
 
 LANGUAGES = ("en", "ja")
 
@@ -230,6 +232,64 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data.json がないときは入力の列だけを渡してください",
     },
     "cli.interrupted": {"en": "interrupted", "ja": "中断しました"},
+    # nn.report: the training report page (report.html)
+    "report.title": {"en": "Training report", "ja": "学習レポート"},
+    "report.summary": {
+        "en": "{epochs} epochs; final loss {loss}, accuracy {accuracy}",
+        "ja": "{epochs} エポック。最後の損失 {loss}、正解率 {accuracy}",
+    },
+    "report.summary_regression": {
+        "en": "{epochs} epochs; final loss {loss}",
+        "ja": "{epochs} エポック。最後の損失 {loss}",
+    },
+    "report.loss": {"en": "loss", "ja": "損失"},
+    "report.accuracy": {"en": "accuracy", "ja": "正解率"},
+    "report.epoch": {"en": "epoch", "ja": "エポック"},
+    "report.curves": {"en": "Loss and accuracy per epoch", "ja": "エポックごとの損失と正解率"},
+    "report.boundary": {
+        "en": "Decision boundary as training goes on",
+        "ja": "学習とともに変わる決定境界",
+    },
+    "report.boundary_help": {
+        "en": "The background colour is the class the model predicts at that point "
+        "(paler: less sure); the dots are the training data.",
+        "ja": "背景の色はその点でモデルが予測するクラスです（淡いほど自信が低い）。"
+        "点は訓練データです。",
+    },
+    "report.no_boundary": {
+        "en": "This is regression: there is no decision boundary to draw.",
+        "ja": "これは回帰なので、決定境界はありません。",
+    },
+    "report.play": {"en": "Play", "ja": "再生"},
+    "report.pause": {"en": "Pause", "ja": "一時停止"},
+    # Filled in by report.js: {epoch}, {loss} and {accuracy} are left for the script.
+    "report.at_epoch": {
+        "en": "epoch {epoch}: loss {loss}, accuracy {accuracy}",
+        "ja": "エポック {epoch}: 損失 {loss}、正解率 {accuracy}",
+    },
+    "report.at_epoch_regression": {
+        "en": "epoch {epoch}: loss {loss}",
+        "ja": "エポック {epoch}: 損失 {loss}",
+    },
+    "report.untrained": {
+        "en": "epoch 0 is the untrained model",
+        "ja": "エポック 0 は学習前のモデルです",
+    },
+    "report.graph_section": {
+        "en": "The computational graph of one example's loss",
+        "ja": "1つの例の損失の計算グラフ",
+    },
+    "report.graph_intro": {
+        "en": "Example {example}, {when}: its loss is {loss}. "
+        "Step through the forward pass and backpropagation below.",
+        "ja": "例 {example}（{when}）: 損失は {loss} です。"
+        "下で順伝播と誤差逆伝播をステップごとに進められます。",
+    },
+    "report.after_training": {"en": "after training", "ja": "学習後"},
+    "report.first_step": {
+        "en": "at the first step (after training every loss is 0)",
+        "ja": "最初のステップ（学習後はすべての損失が 0 のため）",
+    },
     # nn.plots
     "plot.epoch": {"en": "epoch", "ja": "エポック"},
     "plot.loss": {"en": "loss", "ja": "損失"},
@@ -271,3 +331,16 @@ def message(key: str, lang: str = "en", /, **fields: Any) -> str:
             f"no message {key!r} in nn.i18n.MESSAGES; add it in every language"
         ) from None
     return template.format(**fields)
+
+
+def templates(prefix: str, lang: str = "en") -> dict[str, str]:
+    """Every message whose key starts with ``prefix``, unfilled, keyed by the rest of its key.
+
+    For a page whose script fills the fields in itself.
+
+    >>> templates("report.", "ja")["epoch"]
+    'エポック'
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    return {k[len(prefix) :]: v[lang] for k, v in MESSAGES.items() if k.startswith(prefix)}

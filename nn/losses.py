@@ -115,6 +115,11 @@ def _label(target: object, k: int, where: str) -> int:
     return int(value)
 
 
+def _name(k: int, n: int) -> str:
+    """The label of target ``k`` of ``n``: ``target``, or ``target[k]`` when there are several."""
+    return "target" if n == 1 else f"target[{k}]"
+
+
 def _targets(target: Target, where: str) -> list[float]:
     """Regression targets as floats: one number, or a sequence (list, tuple, 1-D array)."""
     if (
@@ -147,7 +152,11 @@ def mse_loss(output: Output, target: Target) -> Value:
             f"mse_loss() got {len(outs)} outputs but {len(targets)} targets; "
             "give one target per output"
         )
-    squares = [(o - t) ** 2 for o, t in zip(outs, targets)]
+    # A labelled leaf, not a bare number: a drawing shows ``target``, not ``3 (const)``.
+    squares = [
+        (o - Value(t, label=_name(k, len(targets)))) ** 2
+        for k, (o, t) in enumerate(zip(outs, targets))
+    ]
     if len(squares) == 1:
         return squares[0]
     return vsum(squares) * (1.0 / len(squares))
@@ -172,7 +181,7 @@ def hinge_loss(output: Output, target: SupportsFloat) -> Value:
     0.0
     """
     score = _scalar(output, "hinge_loss")
-    y = 2.0 * _label(target, 2, "hinge_loss") - 1.0
+    y = Value(2.0 * _label(target, 2, "hinge_loss") - 1.0, label="target")
     return (1.0 - score * y).relu()
 
 
@@ -195,7 +204,7 @@ def binary_cross_entropy(output: Output, target: SupportsFloat) -> Value:
     1000.0
     """
     z = _scalar(output, "binary_cross_entropy")
-    y = float(_label(target, 2, "binary_cross_entropy"))
+    y = Value(float(_label(target, 2, "binary_cross_entropy")), label="target")
     # The branch picks the formula whose exp argument is <= 0 (a NaN z takes the second,
     # and gives NaN). Writing relu(z) and |z| as
     # graph nodes instead would give the wrong gradient at exactly z = 0 (both kinks take

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -359,3 +360,35 @@ def test_cross_entropy_on_one_output_says_it_needs_one_output_per_class() -> Non
 def test_string_targets_are_refused(call: Callable[[], Value], match: str) -> None:
     with pytest.raises(TypeError, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    ("loss", "target", "value"),
+    [
+        (hinge_loss, 0, -1.0),
+        (hinge_loss, 1, 1.0),
+        (binary_cross_entropy, 1, 1.0),
+        (mse_loss, 2.5, 2.5),
+    ],
+)
+def test_a_number_target_is_a_labelled_leaf_that_changes_no_number(
+    loss: Callable[[Value, Any], Value], target: Any, value: float
+) -> None:
+    # Drawn as `target`, not as an unnamed constant `-1 (const)`; the numbers stay as before.
+    from autograd import draw_dot, topo_sort
+
+    for z in (0.3, -0.7):
+        score = Value(z, "score")
+        out = loss(score, target)
+        leaves = [n for n in topo_sort(out) if n.label == "target"]
+        assert [n.data for n in leaves] == [value]
+        assert ">target<" in draw_dot(out).source
+        out.backward()
+        bare = {
+            hinge_loss: max(0.0, 1.0 - z * value),
+            binary_cross_entropy: math.log1p(math.exp(-abs(z))) + max(z, 0.0) - z * value,
+            mse_loss: (z - value) ** 2,
+        }[loss]
+        assert out.data == pytest.approx(bare, rel=1e-15)
+    several = mse_loss([Value(1.0), Value(2.0)], [0.5, 1.5])
+    assert {n.label for n in topo_sort(several) if not n.parents} >= {"target[0]", "target[1]"}
