@@ -2,9 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-2.13.0+cpu-*.whl))
+# PyTorch, optional, for the cross-checks: pinned to its CPU build (the exact version with
+# "+cpu"), so pip can never pull a CUDA build. PyPI carries no "+cpu" wheels; where pip does not
+# already find one, point it at PyTorch's CPU index, e.g.
+#   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH ?= torch==2.13.0+cpu
+TORCH_INDEX ?=
 
-.PHONY: demo test lint typecheck check bench graphviz clean
+.PHONY: demo test lint typecheck check bench graphviz fonts torch clean
 
 $(VENV)/.installed-%:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,11 +27,23 @@ graphviz:
 	    apt-get update -q && apt-get install -y -q graphviz; \
 	  else echo "Graphviz's dot is missing: install it (apt-get install graphviz, brew install graphviz) for the rendering tests"; fi; }
 
+## fonts: install a font with Japanese glyphs when none is there (Debian/Ubuntu, as root)
+fonts:
+	@fc-list :lang=ja 2>/dev/null | grep -q . || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && apt-get install -y -q fontconfig fonts-noto-cjk; \
+	  else echo "No Japanese font: install one (apt-get install fonts-noto-cjk) for the Japanese notebooks and plots"; fi; }
+
+## torch: PyTorch for the cross-checks, if pip can get the pinned CPU build (never fails)
+torch: $(VENV)/.installed-dev
+	@$(PY) -c "import torch" 2>/dev/null || { \
+	  echo "installing $(TORCH) for the cross-checks (optional)"; \
+	  $(PY) -m pip install -q --only-binary=:all: "$(TORCH)" \
+	    $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) \
+	  || echo "PyTorch not installed: its cross-checks will skip"; }
+
 ## test: the whole test suite (unit, property, doctest, CLI smoke and notebooks)
-test: $(VENV)/.installed-dev graphviz
-	@if [ -n "$(TORCH_WHEEL)" ] && ! $(PY) -c "import torch" 2>/dev/null; then \
-	  echo "installing PyTorch from $(TORCH_WHEEL) for the cross-checks (optional)"; \
-	  $(PY) -m pip install -q "$(TORCH_WHEEL)" || echo "PyTorch not installed: its tests will skip"; fi
+test: $(VENV)/.installed-dev graphviz fonts torch
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed-dev

@@ -11,22 +11,20 @@ only place in ``autograd`` that prints.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
 
-from autograd.draw import GraphvizNotFoundError, draw_dot
+from autograd.draw.files import FORMATS, check_writable, write_graph
 from autograd.engine import Value
-from autograd.expr import FUNCTIONS, Expression, parse
-from autograd.gradcheck import GradcheckReport, gradcheck
+from autograd.explain import explain
+from autograd.expr import FUNCTIONS, Expression, fold_name, parse
+from autograd.gradcheck import gradcheck
 
 __all__ = ["main"]
-
-_FORMATS = (".svg", ".png", ".dot")
 
 _EPILOG = f"""\
 expressions:
@@ -49,6 +47,13 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a bad option is one line on stderr, not the usage plus a line."""
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments: -"):
+            # Most often an expression that starts with a minus, which argparse reads as an
+            # option: say how to pass it.
+            message += (
+                "; an expression that starts with a minus goes after --, "
+                'e.g. python -m autograd graph -- "-x*y" x=2 y=3'
+            )
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
@@ -63,7 +68,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
     x*x = 9 at x=3
     """
     out = stdout if stdout is not None else sys.stdout
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help(out)  # no command at all: show what there is to do
+        return 0
+    args = parser.parse_args(argv)
     try:
         expression = parse(args.expression)
         bindings = _bindings(args.bindings, expression)
@@ -77,10 +86,10 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None) -> 
                 text = text.replace(f"x[{k}]", expression.variables[k])
             print(f"warning: {text}", file=sys.stderr)
         return status
-    except (CommandError, ValueError, ArithmeticError) as error:
+    except (CommandError, ValueError, ArithmeticError, OSError) as error:
         # ValueError covers ExpressionError; ArithmeticError covers the engine's
-        # ZeroDivisionError, OverflowError and FloatingPointError. Each already says what
-        # went wrong and with which value.
+        # ZeroDivisionError, OverflowError and FloatingPointError; OSError a file that cannot
+        # be written. Each already says what went wrong and with which value or path.
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -105,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=Path("graph.svg"),
-        help="file to write; the suffix picks the format: .svg, .png or .dot (default: graph.svg)",
+        help="file to write; the suffix picks the format: .svg, .png or .dot "
+        "(default: graph.svg); missing folders are created",
     )
     graph.set_defaults(run=_run_graph)
 
@@ -126,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Replay backprop one node at a time, with the chain rule's numbers.",
     )
     _add_expression(explain)
+    explain.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write a web page that steps through it"
+    )
     explain.set_defaults(run=_run_explain)
     return parser
 
@@ -142,7 +155,7 @@ def _bindings(pairs: Sequence[str], expression: Expression) -> dict[str, float]:
     values: dict[str, float] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
-        name = name.strip()
+        name = fold_name(name.strip())  # ｘ=1 binds x, as ｘ in the expression means x
         if not sep or not name.isidentifier():
             raise CommandError(f"expected NAME=VALUE, got {pair!r}; e.g. x=0.5")
         if name in values:
@@ -170,58 +183,22 @@ def _run_graph(
     expression: Expression, bindings: dict[str, float], args: argparse.Namespace, out: TextIO
 ) -> int:
     path: Path = args.out
-    if path.suffix not in _FORMATS:
+    check_writable(path)  # before any work: a folder or a path under a file is one line
+    if path.suffix not in FORMATS:
         raise CommandError(
-            f"--out {str(path)!r}: unknown suffix {path.suffix!r}; use one of "
-            f"{', '.join(_FORMATS)}"
+            f"--out {str(path)!r}: unknown suffix {path.suffix!r}; use one of {', '.join(FORMATS)}"
         )
     leaves = _leaves(expression, bindings)
     root = expression.evaluate(leaves)
     root.backward()
+    written, note = write_graph(root, path)  # first, so that a failure is the only output
     print(f"{expression} = {root.data:.10g}", file=out)
     for name, leaf in leaves.items():
         print(f"  d/d{name} = {leaf.grad:.10g}   ({name} = {leaf.data:g})", file=out)
-    written, note = write_graph(root, path)
     if note:
         print(note, file=out)
     print(f"wrote {written}", file=out)
     return 0
-
-
-def write_graph(root: Value, path: Path, **draw_options: Any) -> tuple[Path, str]:
-    """Draw the graph of ``root`` into ``path`` (.svg, .png or .dot); return (path, note).
-
-    ``draw_options`` go to ``draw_dot``. When an .svg or .png cannot be rendered because
-    Graphviz's ``dot`` is not installed, the DOT source is written next to it instead, and the
-    one-line note says so and how to render it later.
-
-    >>> import tempfile
-    >>> x = Value(2.0, "x")
-    >>> written, note = write_graph(x * x, Path(tempfile.mkdtemp()) / "g.dot")
-    >>> written.read_text().startswith("digraph"), note
-    (True, '')
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    graph = draw_dot(root, **draw_options)
-    if path.suffix == ".dot":
-        path.write_text(graph.source, encoding="utf-8")
-        return path, ""
-    try:
-        data = graph.pipe(format=path.suffix[1:])
-    except GraphvizNotFoundError:
-        return _write_source(graph.source, path, "Graphviz's dot is not installed")
-    path.write_bytes(data)
-    return path, ""
-
-
-def _write_source(source: str, path: Path, reason: str) -> tuple[Path, str]:
-    dot_path = path.with_suffix(".dot")
-    dot_path.write_text(source, encoding="utf-8")
-    fmt = path.suffix[1:]
-    return dot_path, (
-        f"note: {reason}, so wrote the DOT source instead; render it with: "
-        f"dot -T{fmt} {dot_path} -o {path}"
-    )
 
 
 def _run_gradcheck(
@@ -232,29 +209,24 @@ def _run_gradcheck(
     if not (args.eps > 0 and math.isfinite(args.eps)):
         raise CommandError(f"--eps must be a positive step, got {args.eps!r}")
     value = _leaves(expression, bindings)  # checks the bindings
-    inputs = [bindings[name] for name in expression.variables]
+    # A dict names the report's rows after the variables (x, y), not x[0], x[1].
+    inputs = {name: bindings[name] for name in expression.variables}
     report = gradcheck(expression, inputs, eps=args.eps, atol=args.atol, rtol=args.rtol)
     root = expression.evaluate(value)
     print(f"{expression} = {root.data:.10g} at {_at(bindings, expression)}", file=out)
-    print(_named(report, expression.variables), file=out)
+    print(report, file=out)
     return 0 if report else 1
-
-
-def _named(report: GradcheckReport, names: Sequence[str]) -> GradcheckReport:
-    """The report with each entry named after its variable instead of x[k]."""
-    entries = tuple(
-        dataclasses.replace(e, name=",".join(names[k] for k in e.index)) for e in report.entries
-    )
-    return dataclasses.replace(report, entries=entries)
 
 
 def _run_explain(
     expression: Expression, bindings: dict[str, float], args: argparse.Namespace, out: TextIO
 ) -> int:
-    from autograd.explain import explain
-
     root = expression.evaluate(_leaves(expression, bindings))
     root.label = root.label or "out"
     print(f"{expression} = {root.data:.10g} at {_at(bindings, expression)}", file=out)
-    print(explain(root), file=out)
+    explanation = explain(root)
+    print(explanation, file=out)
+    if args.html is not None:  # the language follows --lang where the command has it
+        explanation.to_html(args.html, lang=getattr(args, "lang", "en"))
+        print(f"wrote {args.html}", file=out)
     return 0

@@ -1,65 +1,47 @@
-"""Backprop, step by step: the chain rule with the numbers filled in.
+"""Backprop, step by step: the chain rule with the numbers filled in, as text and pictures.
 
-``explain(root)`` replays what ``root.backward()`` does, one node at a time, and records each
-multiplication instead of only its result. Backprop visits the nodes in reverse topological
-order (a node before everything it was computed from), so when it reaches a node, that node's
-gradient is complete. It then sends one product to each parent::
+``explain(root)`` replays what ``root.backward()`` does, one node at a time (see
+``autograd.replay``, whose record it extends), and tells it: ``print(explain(root))`` is a
+table of every multiplication, ``explain(root).frame(k)`` the picture right after step ``k``.
+Each step sends one product to each parent::
 
     parent's gradient += upstream × local
-    (d root / d parent)  (d root / d node) × (d node / d parent)
-
-``upstream`` is the node's own gradient; ``local`` is ``node.local_grads()[i]``. A parent used
-by several nodes receives several products, and its gradient is their sum (the sum over paths).
 
 The replay keeps its own tally, so it never touches ``.grad``: you can explain a graph before
 or after calling ``backward()``, and as often as you like.
+
+The text reads as a story on a network too: a neuron's step with dozens of parents shows its
+first few products and counts the rest, the inputs' gradients are grouped per neuron, and the
+table stops after ``max_lines`` lines, saying how much it left out. The structured record
+(``e[k].node``, ``.upstream``, ``.contributions``, ``e.name(node)``, ``e.as_data()``) always
+holds everything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from autograd import ops
-from autograd.chain import Send
-from autograd.engine import Value, topo_sort
-from autograd.walk import gradients
+from autograd.draw.graph import draw_dot
+from autograd.draw.layout import owner, relative
+from autograd.engine import Value
+from autograd.messages import say
+from autograd.replay import Contribution, Replay, Snapshot, Step, record_steps
 
 if TYPE_CHECKING:
     import graphviz
 
 __all__ = ["Contribution", "Explanation", "Snapshot", "Step", "explain"]
 
-
-class Contribution(NamedTuple):
-    """What one step sends to one parent: ``product = upstream × local``."""
-
-    parent: Value
-    local: float  # d node / d parent
-    product: float  # added to the parent's gradient
+_WIDE = 3  # products listed for a step with more parents than this; the rest are counted
+_MAX_LINES = 40  # lines of the step table, and of the gradient table, by default
+_CONSTANTS_LISTED = 5
 
 
-@dataclass(frozen=True)
-class Step:
-    """One node's turn in backprop: its gradient, times each local derivative."""
-
-    index: int  # position in the explanation: ``explanation[index] is self``
-    node: Value
-    upstream: float  # d root / d node, complete by the time backprop reaches the node
-    contributions: tuple[Contribution, ...]  # one per parent, in the order of node.parents
-
-
-class Snapshot(NamedTuple):
-    """The state of backprop right after one step: what a picture of that moment shows."""
-
-    step: Step  # the step just done
-    grads: dict[Value, float]  # every gradient received so far (partial or complete)
-    complete: frozenset[Value]  # nodes whose gradient has received all its products
-    done: frozenset[Value]  # nodes whose step has run: their edges have carried gradient
-
-
-class Explanation(Sequence[Step]):
+class Explanation(Replay):
     """The steps of backprop from one root; prints as a table, indexes like a list.
 
     ``grads`` maps every node to d root / d node: what ``root.backward()`` adds to ``.grad``.
@@ -77,209 +59,201 @@ class Explanation(Sequence[Step]):
     True
     """
 
-    def __init__(self, root: Value, steps: tuple[Step, ...], grads: dict[Value, float]) -> None:
-        self.root = root
-        self.steps = steps
-        self.grads = grads
-        self._names = _names(topo_sort(root))
-        self._step_of = {step.node: step for step in steps}
-
-    @overload
-    def __getitem__(self, index: int) -> Step: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Step]: ...
-    def __getitem__(self, index: int | slice) -> Step | Sequence[Step]:
-        return self.steps[index]
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    def __iter__(self) -> Iterator[Step]:
-        return iter(self.steps)
-
-    def name(self, node: Value) -> str:
-        """How the table calls a node: its label, its number (a constant), or its formula."""
-        return self._names[node]
-
-    def step_of(self, node: Value) -> Step | None:
-        """The step that processes ``node``; None for a leaf."""
-        return self._step_of.get(node)
-
-    def grad(self, node: Value) -> float:
-        """d root / d node; 0.0 for a node the root does not depend on."""
-        return self.grads.get(node, 0.0)
-
-    def after(self, k: int) -> Snapshot:
-        """The state of backprop after step ``k`` (negative k counts from the end)."""
-        if not -len(self.steps) <= k < len(self.steps):
-            raise IndexError(
-                f"step {k} is out of range: this backprop has {len(self.steps)} steps, "
-                f"numbered 0 to {len(self.steps) - 1}"
-            )
-        k %= len(self.steps)
-        # A node's gradient is complete once every node that uses it has run its step.
-        pending = _uses(self.steps)
-        grads = {self.root: 1.0}
-        done: set[Value] = set()
-        for step in self.steps[: k + 1]:
-            done.add(step.node)
-            for parent, _, product in step.contributions:
-                grads[parent] = grads.get(parent, 0.0) + product
-                pending[parent] -= 1
-        complete = frozenset(node for node in grads if pending.get(node, 0) == 0)
-        return Snapshot(self.steps[k], grads, complete, frozenset(done))
+    lang = "en"  # the language of the text and the pictures; explain(root, lang=...) sets it
 
     def frame(self, k: int, **draw_options: Any) -> graphviz.Digraph:
         """The graph drawn right after step ``k``; ``draw_options`` go to ``draw_dot``."""
-        from autograd.draw import draw_dot
-
+        draw_options.setdefault("lang", self.lang)
         return draw_dot(self.root, step=k, explanation=self, **draw_options)
 
     def frames(self, **draw_options: Any) -> list[graphviz.Digraph]:
         """One picture per step: backprop as a flip-book (show them one after another)."""
         return [self.frame(k, **draw_options) for k in range(len(self.steps))]
 
-    def table(self, digits: int = 4) -> str:
-        """The steps as a text table with ``digits`` significant digits per number."""
+    def to_html(
+        self, path: str | Path | None = None, *, lang: str = "en", max_nodes: int | None = 200
+    ) -> str:
+        """A web page to click through this backprop; written to ``path`` if given.
+
+        See ``autograd.page.explain_page``: one self-contained file (no network), ``lang``
+        "en" or "ja", the drawing capped to the ``max_nodes`` nodes nearest the root.
+        """
+        from autograd.page import explain_page
+
+        return explain_page(self, path, lang=lang, max_nodes=max_nodes)
+
+    def table(
+        self, digits: int = 4, *, max_lines: int | None = _MAX_LINES, lang: str | None = None
+    ) -> str:
+        """The steps as a text table with ``digits`` significant digits per number.
+
+        Args:
+            max_lines: lines of the step table (and of the gradient table) at most; a last
+                line says what was left out. None prints everything.
+            lang: the language of the sentences (see ``autograd.messages``); by default
+                the one ``explain`` was given.
+        """
+        lang = self.lang if lang is None else lang
 
         def num(x: float) -> str:
-            return f"{x:.{digits}g}"
+            return f"{x + 0.0:.{digits}g}"  # + 0.0: never print -0
 
-        root = self.name(self.root)
-        header = ("step", "node", "op", "upstream", "parent", "local", "product", "parent sum")
+        if max_lines is not None and max_lines < 1:
+            raise ValueError(f"max_lines must be at least 1 (or None for all), got {max_lines}")
+        cap = sys.maxsize if max_lines is None else max_lines
+        header = tuple(say("header", lang).split("|"))
         rows: list[tuple[str, ...]] = []
         running: dict[Value, float] = {}
+        done = 0  # steps whose lines were made
         for step in self.steps:
-            first = (str(step.index), self.name(step.node), step.node.op, num(step.upstream))
-            for parent, local, product in step.contributions:
-                running[parent] = running.get(parent, 0.0) + product
-                rows.append((*first, self.name(parent), num(local), num(product)))
-                rows[-1] += (num(running[parent]),)
-                first = ("", "", "", "")  # the step's own columns only on its first line
+            if len(rows) >= cap:
+                break
+            rows += self._step_rows(step, running, num, lang)
+            done += 1
+        left_rows = len(rows) - cap + sum(self._row_count(s) for s in self.steps[done:])
+        left_steps = len(self.steps) - done + (len(rows) > cap)
         lines = [
-            f"Backprop from {root} = {num(self.root.data)}; its own gradient (the seed) is 1.",
-            "Each line: product = upstream × local, added to the parent's gradient (parent sum).",
+            say("seed", lang, root=self.name(self.root), value=num(self.root.data)),
+            say("each_line", lang),
             "",
-            *_columns([header, *rows]),
-            "",
-            f"Gradients of {root} with respect to the inputs (leaves):",
-            *_columns(
-                [(self.name(n), num(self.grad(n))) for n in topo_sort(self.root) if not n.parents]
-            ),
+            *_columns([header, *rows[:cap]]),
         ]
+        if left_rows > 0:
+            lines.append(say("more_rows", lang, rows=left_rows, steps=left_steps))
+        lines += ["", *self._gradient_lines(num, cap, lang)]
         return "\n".join(line.rstrip() for line in lines)
+
+    def _step_rows(
+        self, step: Step, running: dict[Value, float], num: Callable[[float], str], lang: str
+    ) -> list[tuple[str, ...]]:
+        """The lines of one step: one per parent that is no constant, a wide step cut short."""
+        sent = [c for c in step.contributions if not self.is_constant(c.parent)]
+        for parent, _, product in step.contributions:
+            running[parent] = running.get(parent, 0.0) + product
+        first = (str(step.index), self.name(step.node), step.node.op, num(step.upstream))
+        rows: list[tuple[str, ...]] = []
+        if step.upstream == 0.0 and len(sent) > 1:  # nothing flows: one line says so
+            return [(*first, say("all_zero", lang, count=len(sent)))]
+        shown = sent if len(sent) <= _WIDE + 1 else sent[:_WIDE]
+        for parent, local, product in shown:
+            rows.append((*first, self.name(parent), num(local), num(product)))
+            rows[-1] += (num(running[parent]),)
+            first = ("", "", "", "")  # the step's own columns only on its first line
+        if len(shown) < len(sent):
+            rows.append((*first, say("wide_step", lang, count=len(sent) - len(shown))))
+        if not rows:  # every parent a constant: still one line, for the step's own columns
+            rows.append(first)
+        return rows
+
+    def _row_count(self, step: Step) -> int:
+        """How many lines ``_step_rows`` makes for ``step``."""
+        sent = sum(1 for c in step.contributions if not self.is_constant(c.parent))
+        if step.upstream == 0.0 and sent > 1:
+            return 1
+        return max(1, sent if sent <= _WIDE + 1 else _WIDE + 1)
+
+    def _gradient_lines(self, num: Callable[[float], str], cap: int, lang: str) -> list[str]:
+        """d root / d input for every leaf that is no constant; ``nn`` parameters per neuron."""
+        leaves = [n for n in self.order if not n.parents]
+        constants = [n for n in leaves if self.is_constant(n)]
+        lines = []
+        if constants:
+            listed = list(dict.fromkeys(self.name(n) for n in constants))
+            more = ", …" if len(listed) > _CONSTANTS_LISTED else ""
+            lines.append(
+                say("constants", lang, names=", ".join(listed[:_CONSTANTS_LISTED]) + more)
+            )
+        lines.append(say("gradients", lang, root=self.name(self.root)))
+        plain: list[tuple[str, str]] = []
+        groups: dict[str, list[tuple[str, float]]] = {}
+        for leaf in leaves:
+            if self.is_constant(leaf):
+                continue
+            name = self.name(leaf)
+            path = owner(name)
+            if path:  # an nn parameter: one line per neuron
+                groups.setdefault(path, []).append((relative(name, path), self.grad(leaf)))
+            else:
+                plain.append((name, num(self.grad(leaf))))
+        rows = _columns(plain) + [
+            _grouped(path, items, num, lang) for path, items in groups.items()
+        ]
+        lines += rows[:cap]
+        if len(rows) > cap:
+            lines.append(say("more_inputs", lang, count=len(rows) - cap))
+        return lines
 
     def __str__(self) -> str:
         return self.table()
 
-    def __repr__(self) -> str:
-        return f"<Explanation: {len(self.steps)} steps of backprop from {self.name(self.root)}>"
 
-
-def explain(root: Value) -> Explanation:
+def explain(root: Value, *, lang: str = "en") -> Explanation:
     """Replay backprop from ``root`` step by step, without touching any ``.grad``.
 
     The result prints as a table, and ``result[k]`` is step ``k`` (``node``, ``upstream``,
     ``contributions``). ``result.grads[v]`` is the gradient ``root.backward()`` gives ``v``.
+    Numbers typed into the formula are constants: they get no line in the gradient table.
+    ``lang`` picks the language of the text and of the frames (see ``autograd.messages``).
 
     >>> from autograd import Value
     >>> x, y = Value(3.0, "x"), Value(4.0, "y")
-    >>> z = x * y + x
+    >>> z = x * y + x**2
     >>> z.label = "z"
     >>> e = explain(z)
     >>> print(e)  # doctest: +NORMALIZE_WHITESPACE
-    Backprop from z = 15; its own gradient (the seed) is 1.
+    Backprop from z = 21; its own gradient (the seed) is 1.
     Each line: product = upstream × local, added to the parent's gradient (parent sum).
     <BLANKLINE>
     step  node  op  upstream  parent  local  product  parent sum
     0     z     +   1         x*y     1      1        1
-                              x       1      1        1
-    1     x*y   *   1         x       4      4        5
+                              x**2    1      1        1
+    1     x**2  **  1         x       6      6        6
+    2     x*y   *   1         x       4      4        10
                               y       3      3        3
     <BLANKLINE>
+    Constants (2) are plain numbers, not inputs: no gradient is listed.
     Gradients of z with respect to the inputs (leaves):
-    x  5
+    x  10
     y  3
-    >>> e[1].contributions[0]
+    >>> e[2].contributions[0]
     Contribution(parent=Value(data=3.0, grad=0.0, label='x'), local=4.0, product=4.0)
     >>> e.grads[x], x.grad
-    (5.0, 0.0)
+    (10.0, 0.0)
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"explain() needs a Value, got {type(root).__name__}")
-    grads: dict[Value, float] = {root: 1.0}
-    steps: list[Step] = []
-
-    def record(node: Value, upstream: float, sends: Sequence[Send]) -> None:
-        # The walk backward() takes calls this at each node, with the products it sends.
-        contributions = tuple(Contribution(p, float(d), product) for p, d, product in sends)
-        for parent, _, product in contributions:
-            grads[parent] = grads.get(parent, 0.0) + product
-        steps.append(Step(len(steps), node, upstream, contributions))
-
-    gradients(root, 1.0, watch=record)
-    return Explanation(root, tuple(steps), grads)
+    say("seed", lang, root="", value="")  # an unknown language fails here, before the walk
+    explanation = Explanation(root, *record_steps(root))
+    explanation.lang = lang
+    return explanation
 
 
-def _uses(steps: Sequence[Step]) -> dict[Value, int]:
-    """How many products each node will receive: one per use as a parent."""
-    count: dict[Value, int] = {}
-    for step in steps:
-        for parent in step.node.parents:
-            count[parent] = count.get(parent, 0) + 1
-    return count
-
-
-# Binding strength of each formula, for parentheses: x*y+z needs none, (x+y)*z does.
-_PRECEDENCE = {op.name: op.precedence for op in ops.TABLE if op.precedence is not None}
-_ATOM = 5  # a label, a number or a call like tanh(x): never needs parentheses
-_MAX_FORMULA = 24  # longer formulas are unreadable in a table column; use a short id instead
-
-
-def _names(order: list[Value]) -> dict[Value, str]:
-    """A short name for each node: label, else a constant's number, else a small formula.
-
-    Formulas are built from the parents' names (``x*y + b`` reads ``x*y+b``, ``tanh(n)``);
-    one that grows too long becomes ``v7``, the node's position in topological order (the
-    same as its id in drawings).
-    """
-    names: dict[Value, str] = {}
-    strength: dict[Value, int] = {}
-
-    def operand(p: Value, outer: int, *, right: bool = False) -> str:
-        inner = strength[p]
-        # a - (b - c) and a / (b * c) need them on the right; (a ** b) ** c on the left.
-        tie = right if outer < _PRECEDENCE["**"] else not right
-        needs = inner < outer or (inner == outer and tie) or (right and names[p][0] == "-")
-        return f"({names[p]})" if needs else names[p]
-
-    for i, node in enumerate(order):
-        strength[node] = _ATOM
-        if node.label:
-            names[node] = node.label
-            continue
-        if not node.parents:
-            names[node] = f"{node.data:.4g}"
-            continue
-        op, prec = node.op, _PRECEDENCE.get(node.op, _ATOM)
-        if prec < _ATOM and op != "neg" and len(node.parents) == 2:
-            a, b = node.parents
-            formula = f"{operand(a, prec)}{op}{operand(b, prec, right=True)}"
-        elif op == "neg":
-            formula = f"-{operand(node.parents[0], prec)}"
-        else:
-            prec = _ATOM
-            formula = f"{op}({', '.join(names[p] for p in node.parents)})"
-        if len(formula) > _MAX_FORMULA:
-            names[node] = f"v{i}"
-        else:
-            names[node], strength[node] = formula, prec
-    return names
+def _grouped(
+    path: str, items: list[tuple[str, float]], num: Callable[[float], str], lang: str
+) -> str:
+    """One line for a neuron's gradients: all of them, or the first few and the largest."""
+    listed = ", ".join(f"{name} {num(g)}" for name, g in items[:_WIDE])
+    if len(items) > 1 and not any(g for _, g in items):
+        return say("grouped_zero", lang, owner=path, count=len(items))
+    if len(items) <= _WIDE + 1:
+        listed = ", ".join(f"{name} {num(g)}" for name, g in items)
+        return say("grouped", lang, owner=path, items=listed)
+    name, g = max(items, key=lambda item: abs(item[1]))
+    rest = len(items) - _WIDE
+    return say("grouped_more", lang, owner=path, items=listed, count=rest, name=name, value=num(g))
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
-    """Left-aligned columns, two spaces apart."""
+    """Left-aligned columns, two spaces apart; a short row leaves its last columns empty.
+
+    Widths are counted in terminal columns, where a Japanese character takes two.
+    """
     if not rows:
         return []
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    widths = [max(_width(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)) for row in rows
+    ]
+
+
+def _width(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

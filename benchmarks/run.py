@@ -15,6 +15,11 @@ Workloads (issue 8):
    (a balanced tree, so that micrograd's recursive sort survives it).
 3. memory: bytes per binary-op node, measured with tracemalloc.
 4. depth: backward through a chain of 10^6 nodes (micrograd raises RecursionError).
+5. compiled replay (issue 14): ``autograd.compile`` on the demo (its step against the
+   hand-written numpy step), on spirals (3 classes, 1,000 samples, ``MLP(2, [64, 64, 3])``,
+   cross-entropy, minibatches of 100 fed into one compiled batch graph; ms per epoch against
+   numpy and eager), the one-time compile cost, and bytes per recorded node against the live
+   eager graph.
 
 Every timing is the median of several runs. For orientation it also times the same demo
 step written by hand in numpy. Timings are never asserted in the test suite; this script
@@ -41,6 +46,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import autograd
 import nn
 from autograd import Value
 
@@ -68,6 +74,12 @@ def _median_run(run: Callable[[], tuple[float, float]], repeats: int) -> tuple[f
     """The median seconds per step over several runs, with the last run's accuracy."""
     results = [run() for _ in range(repeats)]
     return statistics.median(r[0] for r in results), results[-1][1]
+
+
+def _median_of(run: Callable[[], dict[str, float]], key: str, repeats: int) -> dict[str, float]:
+    """The run whose ``key`` is the median over several runs."""
+    results = sorted((run() for _ in range(repeats)), key=lambda r: r[key])
+    return results[len(results) // 2]
 
 
 def _moons() -> tuple[np.ndarray, np.ndarray]:
@@ -213,6 +225,208 @@ def depth_micrograd(depth: int = 10_000) -> str:
     return f"works at depth {depth:,}"
 
 
+# --- 5. compiled replay (issue 14) -------------------------------------------------------------
+
+
+def _demo_loss(model: Any, rows: list[list[float]], labels: list[int]) -> Any:
+    """micrograd's demo loss as its users write it: hinge + 1e-4 L2, with Python's sum."""
+    scores = [model(row) for row in rows]
+    losses = [nn.hinge_loss(s, t) for s, t in zip(scores, labels)]
+    penalty = sum(p * p for p in model.parameters())
+    return sum(losses) * (1.0 / len(losses)) + ALPHA * penalty
+
+
+def demo_compiled(steps: int) -> dict[str, float]:
+    """The median seconds of a compiled step (forward, zero_grad, backward, SGD step), and the
+    one-time costs of building the eager graph and compiling it."""
+    X, y = _moons()
+    rows, labels = X.tolist(), [int(t) for t in y]
+    model = nn.MLP(2, [16, 16, 1], activation="relu", init="uniform", seed=1337)
+    opt = nn.SGD(model.parameters(), lr=1.0)
+    start = time.perf_counter()
+    loss = _demo_loss(model, rows, labels)
+    built = time.perf_counter()
+    graph = autograd.compile(loss)
+    compiled = time.perf_counter()
+    times = []
+    for k in range(steps):
+        begin = time.perf_counter()
+        graph.forward()
+        opt.zero_grad()
+        graph.backward()
+        opt.lr = 1.0 - 0.9 * k / STEPS
+        opt.step()
+        times.append(time.perf_counter() - begin)
+    return {
+        "step": statistics.median(times),
+        "build": built - start,
+        "compile": compiled - built,
+    }
+
+
+def demo_numpy_step(steps: int) -> float:
+    """The median of single hand-written numpy steps: measured as demo_compiled is."""
+    return statistics.median(demo_numpy(1) for _ in range(steps))
+
+
+def compiled_memory() -> dict[str, float]:
+    """Bytes per node: the live eager demo graph, and what compile() keeps for the same graph."""
+    X, y = _moons()
+    rows, labels = X.tolist(), [int(t) for t in y]
+    model = nn.MLP(2, [16, 16, 1], activation="relu", init="uniform", seed=1337)
+    gc.collect()
+    tracemalloc.start()
+    before, _ = tracemalloc.get_traced_memory()
+    loss = _demo_loss(model, rows, labels)
+    middle, _ = tracemalloc.get_traced_memory()
+    graph = autograd.compile(loss)
+    after, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    nodes = graph.recorded_nodes
+    return {"eager": (middle - before) / nodes, "compiled": (after - middle) / nodes}
+
+
+SPIRAL_SAMPLES, SPIRAL_BATCH, SPIRAL_CLASSES = 1000, 100, 3
+
+
+def _spirals() -> tuple[np.ndarray, np.ndarray]:
+    X, y = nn.data.make_spirals(SPIRAL_SAMPLES, n_classes=SPIRAL_CLASSES, noise=0.05, seed=2)
+    return X, np.eye(SPIRAL_CLASSES)[y]
+
+
+def _spiral_loss(model: Any, xs: list[list[Any]], onehots: list[list[Any]]) -> Any:
+    """Mean cross-entropy, with the one-hot targets as inputs so that a graph serves any batch.
+
+    ``log(sum(exp(z))) - z . onehot`` per sample; without the max shift of nn.cross_entropy,
+    whose maximum is a number taken from data (fine here: the logits stay small).
+    """
+    losses = []
+    for x, t in zip(xs, onehots):
+        z = model(x)
+        losses.append(autograd.vsum([zi.exp() for zi in z]).log() - autograd.dot(z, t))
+    return autograd.vsum(losses) * (1.0 / len(losses))
+
+
+def spirals_numpy(epochs: int) -> float:
+    """Seconds per epoch of MLP(2, [64, 64, 3]) on the spirals, written by hand in numpy.
+
+    As for chainrule below: the median minibatch times the number of minibatches, which a
+    busy machine disturbs less than a total.
+    """
+    X, T = _spirals()
+    rng = np.random.default_rng(0)
+    params = [
+        rng.normal(0, np.sqrt(2 / 2), (2, 64)), np.zeros(64),
+        rng.normal(0, np.sqrt(2 / 64), (64, 64)), np.zeros(64),
+        rng.normal(0, np.sqrt(2 / 64), (64, 3)), np.zeros(3),
+    ]  # fmt: skip
+    W1, b1, W2, b2, W3, b3 = params
+    times = []
+    for _ in range(epochs):
+        for i in range(0, SPIRAL_SAMPLES, SPIRAL_BATCH):
+            begin = time.perf_counter()
+            x, t = X[i : i + SPIRAL_BATCH], T[i : i + SPIRAL_BATCH]
+            z1 = x @ W1 + b1
+            h1 = np.maximum(z1, 0)
+            z2 = h1 @ W2 + b2
+            h2 = np.maximum(z2, 0)
+            z = h2 @ W3 + b3
+            e = np.exp(z)
+            dz = (e / e.sum(1, keepdims=True) - t) / len(x)
+            dW3, db3 = h2.T @ dz, dz.sum(0)
+            dz2 = (dz @ W3.T) * (z2 > 0)
+            dW2, db2 = h1.T @ dz2, dz2.sum(0)
+            dz1 = (dz2 @ W2.T) * (z1 > 0)
+            dW1, db1 = x.T @ dz1, dz1.sum(0)
+            for p, g in zip(params, (dW1, db1, dW2, db2, dW3, db3)):
+                p -= 0.1 * g
+            times.append(time.perf_counter() - begin)
+    return statistics.median(times) * (SPIRAL_SAMPLES // SPIRAL_BATCH)
+
+
+def spirals_chainrule(epochs: int, compiled: bool) -> dict[str, float]:
+    """Seconds per epoch, eager (a graph per minibatch) or compiled (one graph, fed batches).
+
+    Measured as the median minibatch times the number of minibatches.
+    """
+    X, T = _spirals()
+    model = nn.MLP(2, [64, 64, 3], activation="relu", seed=0)
+    opt = nn.SGD(model.parameters(), lr=0.1)
+    out: dict[str, float] = {}
+    if compiled:
+        xs = [[Value(0.0), Value(0.0)] for _ in range(SPIRAL_BATCH)]
+        ts = [[Value(0.0) for _ in range(SPIRAL_CLASSES)] for _ in range(SPIRAL_BATCH)]
+        start = time.perf_counter()
+        graph = autograd.compile(_spiral_loss(model, xs, ts))
+        out["compile"] = time.perf_counter() - start
+    times = []
+    for _ in range(epochs):
+        for i in range(0, SPIRAL_SAMPLES, SPIRAL_BATCH):
+            begin = time.perf_counter()
+            x, t = X[i : i + SPIRAL_BATCH], T[i : i + SPIRAL_BATCH]
+            if compiled:
+                graph.feed(xs, x)
+                graph.feed(ts, t)
+                graph.forward()
+                opt.zero_grad()
+                graph.backward()
+            else:
+                loss = _spiral_loss(model, x.tolist(), t.tolist())
+                opt.zero_grad()
+                loss.backward()
+            opt.step()
+            times.append(time.perf_counter() - begin)
+    out["epoch"] = statistics.median(times) * (SPIRAL_SAMPLES // SPIRAL_BATCH)
+    return out
+
+
+def compiled_report(results: dict[str, Any]) -> list[str]:
+    """The compiler's table: compiled against hand-written numpy and eager."""
+    demo, spir = results["demo_compiled"], results["spirals_compiled"]
+    mem = results["mem_compiled"]
+
+    def ms(s: float) -> str:
+        return f"{s * 1e3:,.2f} ms"
+
+    rows = [
+        ("compiled replay (issue 14)", "compiled", "numpy", "eager", "compiled/numpy", "goal"),
+        (
+            "demo step: forward+backward+SGD",
+            ms(demo["step"]),
+            ms(results["demo_numpy_step"]),
+            ms(results["demo_chainrule"]),
+            f"{demo['step'] / results['demo_numpy_step']:.1f}x",
+            "<= 5x",
+        ),
+        (
+            "spirals epoch (MLP 2-64-64-3, 1000, batch 100)",
+            ms(spir["epoch"]),
+            ms(results["spirals_numpy"]),
+            ms(results["spirals_eager"]["epoch"]),
+            f"{spir['epoch'] / results['spirals_numpy']:.1f}x",
+            "<= 10x",
+        ),
+        ("one-time compile: demo graph", ms(demo["compile"]), "-", ms(demo["build"]), "-", "-"),
+        ("one-time compile: spirals batch graph", ms(spir["compile"]), "-", "-", "-", "-"),
+        (
+            "bytes per recorded node (demo graph)",
+            f"{mem['compiled']:,.0f} B",
+            "-",
+            f"{mem['eager']:,.0f} B",
+            "-",
+            "-",
+        ),
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines.append(
+        "compiled and numpy: the median single step (minibatch) of each, measured alike; "
+        "eager: the demo step above, and one spirals epoch."
+    )
+    return lines
+
+
 # --- report -----------------------------------------------------------------------------
 
 
@@ -239,6 +453,15 @@ def main(argv: list[str] | None = None) -> int:
         ("raw_chainrule", lambda: _median_time(raw_ops(Value), repeats)),
         ("mem_chainrule", lambda: bytes_per_node(Value)),
         ("depth_chainrule", lambda: depth_chainrule()),
+        ("demo_compiled", lambda: _median_of(lambda: demo_compiled(steps), "step", repeats)),
+        ("demo_numpy_step", lambda: demo_numpy_step(steps)),
+        ("mem_compiled", compiled_memory),
+        ("spirals_numpy", lambda: statistics.median(spirals_numpy(10) for _ in range(repeats))),
+        (
+            "spirals_compiled",
+            lambda: _median_of(lambda: spirals_chainrule(3, True), "epoch", repeats),
+        ),
+        ("spirals_eager", lambda: spirals_chainrule(1, False)),
     ]
     if have_mg:
         jobs += [
@@ -302,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Python {results['python']} on {results['machine']}; median of {repeats} runs")
     print(f"chainrule demo accuracy after {steps} steps: {accuracy:.0%}")
     print("\n".join(lines))
+    print()
+    print("\n".join(compiled_report(results)))
     if not have_mg:
         print("micrograd is not installed: `pip install micrograd` to compare side by side.")
     if args.json:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nn.checks import rng as _make_rng
+
 __all__ = [
     "make_blobs",
     "make_circles",
@@ -22,6 +24,7 @@ __all__ = [
     "make_spirals",
     "minibatches",
     "train_test_split",
+    "train_val_test_split",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -39,6 +42,20 @@ def _check_n(n_samples: int, least: int = 1) -> None:
 def _check_noise(noise: float) -> None:
     if not noise >= 0.0 or not math.isfinite(noise):
         raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
+
+
+def _box(center_box: object) -> tuple[float, float]:
+    """``center_box`` as a pair of finite numbers (low, high) with low < high."""
+    try:
+        low, high = (float(v) for v in center_box)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        low = high = math.nan
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(
+            f"center_box must be a pair (low, high) of finite numbers with low < high, "
+            f"got {center_box!r}"
+        )
+    return low, high
 
 
 def _finish(
@@ -75,7 +92,7 @@ def make_moons(
     """
     _check_n(n_samples)
     _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     t_out = np.linspace(0.0, math.pi, n_out)
@@ -115,7 +132,7 @@ def make_circles(
     _check_noise(noise)
     if not 0.0 <= factor < 1.0:
         raise ValueError(f"factor is the inner radius and must be in [0, 1), got {factor}")
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     t_out = np.linspace(0.0, 2.0 * math.pi, n_out, endpoint=False)
@@ -164,14 +181,14 @@ def make_blobs(
     """
     _check_n(n_samples)
     _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     if centers is None:
         if n_classes < 1 or n_features < 1:
             raise ValueError(
                 f"make_blobs needs n_classes >= 1 and n_features >= 1, "
                 f"got {n_classes} and {n_features}"
             )
-        low, high = center_box
+        low, high = _box(center_box)
         c = rng.uniform(low, high, size=(n_classes, n_features))
     else:
         c = np.asarray(centers, dtype=np.float64)
@@ -209,7 +226,7 @@ def make_spirals(
     _check_noise(noise)
     if n_classes < 1:
         raise ValueError(f"make_spirals needs n_classes >= 1, got {n_classes}")
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     parts = []
     for k, size in enumerate(_class_sizes(n_samples, n_classes)):
         t = np.linspace(0.0, 1.0, size)
@@ -244,7 +261,7 @@ def make_linear(
     """
     _check_n(n_samples)
     _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     X = rng.standard_normal((n_samples, 1))
     y = w * X[:, 0] + b
     if noise > 0.0:
@@ -277,23 +294,71 @@ def train_test_split(
     """
     Xa, ya = _as_xy(X, y)
     n = len(Xa)
-    if isinstance(test_size, float):
-        if not 0.0 < test_size < 1.0:
-            raise ValueError(
-                f"test_size={test_size}: a fraction of the rows must be in (0, 1); "
-                "for a number of rows pass an int"
-            )
-        n_test = math.ceil(test_size * n)
-    else:
-        n_test = int(test_size)
+    n_test = _rows_for("test_size", test_size, n)
     if not 0 < n_test < n:
         raise ValueError(
             f"test_size={test_size} leaves {n_test} of {n} rows for testing; "
             "both parts need at least one row"
         )
-    order = np.random.default_rng(seed).permutation(n)
+    order = _make_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return Xa[train], Xa[test], ya[train], ya[test]
+
+
+def train_val_test_split(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    val_size: float | int = 0.15,
+    test_size: float | int = 0.15,
+    seed: Seed = 0,
+) -> tuple[
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+    NDArray[np.generic],
+]:
+    """Shuffle the rows and split them three ways: train on one, tune on one, test on one.
+
+    Returns ``X_train, X_val, X_test, y_train, y_val, y_test``. Choose epochs, learning rate
+    and architecture by the validation rows; look at the test rows once, at the end, for an
+    honest estimate of how the model does on data it has never influenced.
+
+    Args:
+        val_size, test_size: each a fraction in (0, 1) of all rows (rounded up to whole rows)
+            or a number of rows; every part needs at least one row.
+        seed: seeds the shuffle, so the same seed gives the same split.
+
+    >>> X, y = make_moons(20)
+    >>> parts = train_val_test_split(X, y, val_size=0.2, test_size=0.25)
+    >>> [len(p) for p in parts]
+    [11, 4, 5, 11, 4, 5]
+    """
+    Xa, ya = _as_xy(X, y)
+    n = len(Xa)
+    n_val, n_test = _rows_for("val_size", val_size, n), _rows_for("test_size", test_size, n)
+    if n_val < 1 or n_test < 1 or n_val + n_test >= n:
+        raise ValueError(
+            f"val_size={val_size} and test_size={test_size} give {n_val} validation and "
+            f"{n_test} test rows of {n}; each of the three parts needs at least one row"
+        )
+    order = _make_rng(seed).permutation(n)
+    test, val, train = order[:n_test], order[n_test : n_test + n_val], order[n_test + n_val :]
+    return Xa[train], Xa[val], Xa[test], ya[train], ya[val], ya[test]
+
+
+def _rows_for(name: str, size: float | int, n: int) -> int:
+    """A fraction of n rows (rounded up, as scikit-learn does) or a number of rows."""
+    if isinstance(size, float):
+        if not 0.0 < size < 1.0:
+            raise ValueError(
+                f"{name}={size}: a fraction of the rows must be in (0, 1); "
+                "for a number of rows pass an int"
+            )
+        return math.ceil(size * n)
+    return int(size)
 
 
 def minibatches(
@@ -316,7 +381,7 @@ def minibatches(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     n = len(Xa)
-    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    order = _make_rng(seed).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         rows = order[start : start + batch_size]
         yield Xa[rows], ya[rows]

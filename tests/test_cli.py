@@ -277,6 +277,16 @@ def test_autograd_gradcheck_passes_and_fails_with_the_right_exit(tmp_path: Path)
     assert "FAILED" in bad.stdout and "Traceback" not in bad.stderr
 
 
+def test_autograd_bindings_fold_look_alike_names_as_the_expression_does(tmp_path: Path) -> None:
+    # Issue 12: ｘ in the expression means x, so ｘ=1 must bind it (it was a KeyError).
+    folded = run("-m", "autograd", "gradcheck", "ｘ*2", "ｘ=1", cwd=tmp_path)
+    assert folded.returncode == 0, folded.stderr
+    assert re.search(r"^x +1 .* ok$", folded.stdout, re.MULTILINE)
+    twice = run("-m", "autograd", "gradcheck", "x*2", "x=1", "ｘ=2", cwd=tmp_path)
+    assert twice.returncode != 0
+    assert twice.stderr.strip().count("\n") == 0 and "given twice" in twice.stderr
+
+
 def test_autograd_explain_shows_each_step(tmp_path: Path) -> None:
     result = run("-m", "autograd", "explain", "x*y + x", "x=3", "y=4", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -317,6 +327,64 @@ def test_autograd_usage_errors_exit_2_and_help_lists_commands(tmp_path: Path) ->
         assert command in helped.stdout
     graph_help = run("-m", "autograd", "graph", "--help", cwd=tmp_path)
     assert "--out" in graph_help.stdout and ".dot" in graph_help.stdout
+
+
+@pytest.mark.parametrize("where", ["folder", "folder/", "file/g.svg", "file/sub/g.png"])
+def test_autograd_graph_out_that_cannot_be_written_is_one_error_line(
+    tmp_path: Path, where: str
+) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("a file, not a folder")
+    result = run("-m", "autograd", "graph", "x*x", "x=3", "--out", where, cwd=tmp_path)
+    line = one_error_line(result)
+    assert result.returncode == 1 and result.stdout == ""  # nothing printed before the error
+    assert line.startswith("error: cannot write the graph to ")
+    assert ("is a folder" if where.startswith("folder") else "'file' is a file") in line
+    assert (tmp_path / "file").read_text() == "a file, not a folder"
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write anywhere")
+def test_autograd_graph_out_in_a_read_only_folder_is_one_error_line(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = run("-m", "autograd", "graph", "x", "x=1", "--out", "locked/g.svg", cwd=tmp_path)
+    finally:
+        locked.chmod(0o700)
+    assert "Permission denied" in one_error_line(result)
+    assert result.returncode == 1 and not any(locked.iterdir())
+
+
+def test_autograd_without_a_command_prints_its_help(tmp_path: Path) -> None:
+    result = run("-m", "autograd", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("usage: python -m autograd")
+    for command in ("graph", "gradcheck", "explain"):
+        assert command in result.stdout
+
+
+def test_autograd_expression_with_a_leading_minus_hints_at_double_dash(tmp_path: Path) -> None:
+    result = run("-m", "autograd", "graph", "-x*y", "x=2", "y=3", cwd=tmp_path)
+    line = one_error_line(result)
+    assert result.returncode == 2
+    assert "-x*y" in line and "after --" in line
+    fixed = run(
+        "-m", "autograd", "graph", "--out", "g.dot", "--", "-x*y", "x=2", "y=3", cwd=tmp_path
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    assert "d/dx = -3" in fixed.stdout
+
+
+def test_autograd_graph_svg_labels_constants_and_has_a_title(tmp_path: Path) -> None:
+    result = run("-m", "autograd", "graph", "x**2 + 3*x", "x=2", "--out", "g.svg", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    root = ET.parse(tmp_path / "g.svg").getroot()
+    top = root.find(f"{SVG}g")
+    assert top is not None and top.findtext(f"{SVG}title") == "computation graph of x**2+3*x"
+    _, text = svg_nodes(tmp_path / "g.svg")
+    assert "2 (const)" in text and "3 (const)" in text
 
 
 def test_nn_graph_of_a_perfect_fit_shows_the_first_step_instead(tmp_path: Path) -> None:

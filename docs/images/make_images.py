@@ -1,15 +1,27 @@
-"""Regenerate the pictures of the README: ``python docs/images/make_images.py`` (needs dot).
+"""Regenerate the graph pictures of the README: ``python docs/images/make_images.py`` (needs dot).
 
-The example is micrograd's neuron, ``o = tanh(x1*w1 + x2*w2 + b)``, after ``backward()``.
+* ``graph.svg``, ``explain.txt`` and ``backprop_step_2.svg``: micrograd's neuron,
+  ``o = tanh(x1*w1 + x2*w2 + b)``, after ``backward()``;
+* ``moons_graph.svg``: the picture ``python -m nn`` draws for its default run (the loss of
+  one example, boxed by layer and neuron, coloured by gradient), copied from a run made here;
+* ``pytorch_overlay.ja.png``: copied from notebook 08's committed outputs, so it is drawn in
+  one place (rebuild the notebook first: ``python notebooks/build.py ja/08``).
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))  # run from a checkout, installed or not
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout, installed or not
 
 from autograd import Value, draw_dot, explain  # noqa: E402
 
@@ -32,12 +44,41 @@ def neuron() -> Value:
     return o
 
 
+def moons_graph(target: Path) -> None:
+    """Run ``python -m nn`` with its defaults in a temporary folder and keep its graph.svg."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [sys.executable, "-m", "nn", "--no-progress", "--out", folder],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        shutil.copyfile(Path(folder) / "graph.svg", target)
+
+
+def notebook_figure(notebook: Path, index: int = 0) -> bytes:
+    """The PNG bytes of the ``index``-th figure among a committed notebook's outputs."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    pngs = [
+        output["data"]["image/png"]
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    return base64.b64decode(pngs[index])
+
+
 def main() -> None:
     o = neuron()
     o.backward()
     (HERE / "graph.svg").write_bytes(draw_dot(o).pipe(format="svg"))
     (HERE / "explain.txt").write_text(str(explain(o)) + "\n", encoding="utf-8")
     (HERE / "backprop_step_2.svg").write_bytes(explain(o).frame(2).pipe(format="svg"))
+    moons_graph(HERE / "moons_graph.svg")
+    notebooks = HERE.parents[1] / "notebooks"
+    overlay = notebook_figure(notebooks / "ja" / "08_graduating_to_pytorch.ipynb")
+    (HERE / "pytorch_overlay.ja.png").write_bytes(overlay)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import itertools
+import math
 import os
 import re
 import subprocess
@@ -18,7 +20,7 @@ from typing import Any
 import graphviz
 import pytest
 
-import autograd.draw
+import autograd.draw.backend
 from autograd import GraphvizNotFoundError, Value, dot, draw_dot, explain, topo_sort, vsum
 from autograd.draw import frames_widget, grad_color
 
@@ -83,7 +85,10 @@ def edges(source: str) -> list[tuple[str, str, str]]:
 
 # A Value's label: one row of cells with rules between them, e.g.
 # <<table ...><tr><td height="36">x1</td><vr/><td>data 2</td><vr/><td>grad -1.5</td></tr></table>>
-VALUE_LABEL = re.compile(r"label=<<table [^>]*><tr>(<td [^>]*>[^<]*</td>(?:<vr/><td>[^<]*</td>)+)")
+# A constant's box has the one cell "2 (const)".
+VALUE_LABEL = re.compile(
+    r'label=<<table [^>]*><tr>(<td height="36">[^<]*</td>(?:<vr/><td>[^<]*</td>)*)'
+)
 
 
 def values(source: str) -> dict[str, str]:
@@ -171,7 +176,7 @@ def test_the_cells_lie_side_by_side_in_every_direction(rankdir: str) -> None:
     assert len(nodes) == 15
     for node in topo_sort(o):
         words = list(nodes[ids(o)[node]].iter(f"{SVG}text"))
-        assert len(words) == (3 if node.label else 2)
+        assert len(words) == 3  # every box is named: its label, or explain's formula
         xs = [float(t.get("x", "nan")) for t in words]
         assert len({t.get("y") for t in words}) == 1 and xs == sorted(xs)  # one row, in order
 
@@ -259,7 +264,7 @@ def test_every_way_of_rendering_says_how_to_install_graphviz(how: str, no_dot: P
     # Raised by our check before any subprocess starts, not deep inside one.
     frames = [f.filename for f in traceback.extract_tb(caught.value.__traceback__)]
     assert not any("subprocess" in f for f in frames)
-    assert frames[-1].endswith(os.path.join("autograd", "draw.py"))
+    assert frames[-1].endswith(os.path.join("autograd", "draw", "backend.py"))
     assert caught.value.__context__ is None
 
 
@@ -280,7 +285,7 @@ def test_a_failure_inside_graphviz_is_translated_too(
     no_dot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Skip the early check, so that graphviz itself hits the missing program.
-    monkeypatch.setattr(autograd.draw, "_require", lambda program: None)
+    monkeypatch.setattr(autograd.draw.backend, "_require", lambda program: None)
     o, _ = neuron()
     graph = draw_dot(o)
     for render in (lambda: graph.pipe(), lambda: graph.render(no_dot / "g")):
@@ -409,7 +414,7 @@ def test_clusters_follow_nn_labels_layer_around_neurons() -> None:
     from nn import MLP
 
     model = MLP(2, [3, 1], activation="tanh", seed=0)
-    (out,) = model([0.5, -1.0])
+    out = model([0.5, -1.0])
     loss = (out - 1.0) ** 2
     loss.backward()
     graph = draw_dot(loss, cluster=True)
@@ -441,7 +446,7 @@ def test_clusters_follow_nn_labels_layer_around_neurons() -> None:
 def test_without_cluster_there_are_no_subgraphs() -> None:
     from nn import MLP
 
-    (out,) = MLP(2, [2, 1], seed=0)([1.0, 2.0])
+    out = MLP(2, [2, 1], seed=0)([1.0, 2.0])
     assert "subgraph" not in draw_dot(out).source
 
 
@@ -531,7 +536,11 @@ def test_color_by_grad_fills_every_value_and_adds_a_legend() -> None:
     nodes = statements(graph.source)
     name = ids(z)
     for node in topo_sort(z):
-        assert f'fillcolor="{grad_color(node.grad)}"' in nodes[name[node]]
+        if node.parents or node.label:
+            assert f'fillcolor="{grad_color(node.grad)}"' in nodes[name[node]]
+        else:  # the numbers 1e-6, 1e9 and 6: constants, grey boxes with no gradient
+            assert "style=dashed" in nodes[name[node]] and "grad" not in nodes[name[node]]
+            assert "fillcolor" not in nodes[name[node]]
     assert f'fillcolor="{grad_color(0.0)}"' in nodes[name[big]]  # tanh'(3000) == 0
     assert f'fillcolor="{grad_color(1e3)}"' in nodes[name[x]]  # 6 x^5 = 1458: exploding
     assert "legend" in nodes and "blue vanishes, red explodes" in nodes["legend"]
@@ -700,19 +709,26 @@ def test_the_committed_readme_picture_matches_what_draw_dot_draws_today() -> Non
     assert (REPO / "docs" / "images" / "explain.txt").read_text(encoding="utf-8") == (
         str(explain(o)) + "\n"
     )
+    # The picture of python -m nn is made by a training run: check it was made by today's
+    # draw_dot (a named title, every layer right of the one before, no unnamed box).
+    moons = ET.parse(REPO / "docs" / "images" / "moons_graph.svg").getroot()
+    top = moons.find(f"{SVG}g")
+    assert top is not None and top.findtext(f"{SVG}title") == "computation graph of loss"
+    assert all(texts(g)[0] for g in svg_groups(moons, "node").values())
+    assert "1 (const)" in {t for g in svg_groups(moons, "node").values() for t in texts(g)}
 
 
 def test_without_the_graphviz_package_drawing_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
-    autograd.draw._digraph_class.cache_clear()
+    autograd.draw.backend.digraph_class.cache_clear()
     try:
         with pytest.raises(ImportError, match="pip install graphviz"):
             draw_dot(Value(1.0) * 2.0)
     finally:
         monkeypatch.undo()
-        autograd.draw._digraph_class.cache_clear()
+        autograd.draw.backend.digraph_class.cache_clear()
     assert isinstance(draw_dot(Value(1.0) * 2.0), graphviz.Digraph)
 
 
@@ -747,3 +763,193 @@ def test_clustered_dot_source_is_the_same_in_every_process() -> None:
     }
     assert len(sources) == 1
     assert "cluster_layers.0" in sources.pop()
+
+
+# --- pictures a learner can read (issue 15) ----------------------------------------------------
+
+
+def plain_positions(graph: graphviz.Digraph) -> dict[str, tuple[float, float]]:
+    """Node id -> (x, y) of its centre, as dot lays it out (y grows upwards)."""
+    text = graph.pipe(format="plain", encoding="utf-8")
+    found = {}
+    for line in text.splitlines():
+        if line.startswith("node "):
+            _, name, x, y, *_ = line.split()
+            found[name.strip('"')] = (float(x), float(y))
+    return found
+
+
+def mlp_loss(sizes: list[int]) -> Value:
+    from nn import MLP, hinge_loss
+
+    model = MLP(3, sizes, seed=0)
+    loss = hinge_loss(model([0.5, -0.25, 1.0]), 1)
+    loss.label = "loss"
+    loss.backward()
+    return loss
+
+
+def test_the_svg_title_names_the_root() -> None:
+    o, _ = neuron()
+    svg = render_svg(draw_dot(o))
+    top = svg.find(f"{SVG}g")
+    assert top is not None and top.findtext(f"{SVG}title") == "computation graph of o"
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "RL", "TB", "BT"])
+def test_a_neurons_weights_are_stacked_in_order(rankdir: str) -> None:
+    loss = mlp_loss([4, 1])
+    graph = draw_dot(loss, cluster=True, max_nodes=None, rankdir=rankdir)
+    where = plain_positions(graph)
+    name = ids(loss)
+    sideways = rankdir in ("LR", "RL")
+    for path in ("layers.0.neurons.1", "layers.1.neurons.0"):
+        params = [n for n in topo_sort(loss) if n.label.startswith(path + ".")]
+        expected = sorted(params, key=lambda n: (n.label.endswith(".b"), n.label))
+        # Top to bottom when the ranks run sideways, left to right when they run down.
+        seen = sorted(params, key=lambda n: -where[name[n]][1] if sideways else where[name[n]][0])
+        assert [n.label for n in seen] == [n.label for n in expected]
+        labels = [cells(statements(graph.source)[name[n]])[0] for n in seen]
+        assert labels == [*(f"w.{i}" for i in range(len(params) - 1)), "b"]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "max_nodes", "rankdir"),
+    [
+        ([4, 4, 1], None, "LR"),
+        ([8, 8, 1], 30, "LR"),
+        ([16, 16, 1], 40, "LR"),  # python -m nn's picture: it stacked 0, 2, 4, ..., 1, 3, ...
+        ([16, 16, 1], None, "LR"),
+        ([4, 4, 1], None, "RL"),
+        ([8, 8, 1], None, "TB"),
+        ([4, 4, 1], None, "BT"),
+    ],
+)
+def test_a_layers_neurons_are_stacked_in_numeric_order(
+    sizes: list[int], max_nodes: int | None, rankdir: str
+) -> None:
+    loss = mlp_loss(sizes)
+    where = plain_positions(draw_dot(loss, cluster=True, max_nodes=max_nodes, rankdir=rankdir))
+    name = ids(loss)
+    sideways = rankdir in ("LR", "RL")
+    for layer, size in enumerate(sizes):
+        outputs = [n for n in topo_sort(loss) if n.label.startswith(f"layers.{layer}.neurons.")]
+        outputs = [n for n in outputs if n.label.count(".") == 3 and name[n] in where]
+        # Top to bottom when the ranks run sideways, left to right when they run down.
+        seen = sorted(outputs, key=lambda n: -where[name[n]][1] if sideways else where[name[n]][0])
+        numbers = [int(n.label.rsplit(".", 1)[1]) for n in seen]
+        assert numbers == sorted(numbers), (layer, numbers)
+        assert len(numbers) == size or max_nodes is not None
+
+
+@pytest.mark.parametrize(
+    ("sizes", "max_nodes"), [([4, 4, 1], None), ([16, 16, 1], 40)], ids=["whole", "moons-capped"]
+)
+def test_each_layer_is_drawn_to_the_right_of_the_one_before(
+    sizes: list[int], max_nodes: int | None
+) -> None:
+    # The capped 16-16-1 picture is python -m nn's: one neuron of layer 1 drawn whole used to
+    # push layer 2's box above layer 1's instead of to its right.
+    loss = mlp_loss(sizes)
+    svg = render_svg(draw_dot(loss, cluster=True, max_nodes=max_nodes))
+    boxes = svg_groups(svg, "cluster")
+
+    def xs(title: str) -> list[float]:
+        polygon = boxes[title].find(f"{SVG}path")
+        polygon = polygon if polygon is not None else boxes[title].find(f"{SVG}polygon")
+        assert polygon is not None
+        return [float(v) for v in re.findall(r"(-?[\d.]+),-?[\d.]+", str(polygon.attrib))]
+
+    layers = [f"cluster_layers.{i}" for i in range(3) if f"cluster_layers.{i}" in boxes]
+    assert len(layers) >= 2
+    for before, after in itertools.pairwise(layers):
+        assert max(xs(before)) < min(xs(after))
+
+
+def test_boxes_show_the_names_explain_gives() -> None:
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    o = (x1 * w1 + x2 * w2).tanh()
+    o.backward()
+    source = draw_dot(o).source
+    e = explain(o)
+    name = ids(o)
+    for node in topo_sort(o):
+        assert cells(statements(source)[name[node]])[0] == e.name(node)
+    assert cells(statements(source)[name[o]])[0] == "tanh(x1*w1+x2*w2)"
+    assert "caption" not in source  # (no step asked for)
+    frame = e.frame(1).source
+    assert "x1*w1+x2*w2 (+) has gradient" in frame
+
+
+def test_an_mlp_picture_labels_inputs_constants_and_neuron_sums() -> None:
+    loss = mlp_loss([2, 1])
+    source = draw_dot(loss, cluster=True, max_nodes=None).source
+    first = {cells(a)[0] for a in values(source).values()}
+    assert {"x[0]", "x[1]", "x[2]", "w·x+b", "output", "loss", "1 (const)"} <= first
+    assert not any(re.fullmatch(r"v\d+", label) for label in first)
+
+
+def test_a_negative_zero_product_reads_0() -> None:
+    a = Value(-1.0, "a")
+    r = a.relu()
+    y = r * -3.0  # relu is off: a receives -3 × 0 = -0.0
+    e = explain(y)
+    assert math.copysign(1.0, e[1].contributions[0].product) == -1.0
+    frame = draw_dot(y, step=1).source
+    into_relu = next(attrs for t, h, attrs in edges(frame) if t == ids(y)[a])
+    assert "label=0 " in into_relu and "-0" not in frame
+    assert e.table().splitlines()[5].split() == ["1", "relu(a)", "relu", "-3", "a", "0", "0", "0"]
+
+
+def test_constants_are_drawn_as_constants_not_as_parents_with_a_gradient() -> None:
+    x = Value(0.7, "x")
+    y = x.sin() ** 2 + x.cos() ** 2
+    y.backward()
+    source = draw_dot(y).source
+    name = ids(y)
+    twos = [n for n in topo_sort(y) if not n.parents and not n.label]
+    assert len(twos) == 2
+    for two in twos:
+        assert cells(statements(source)[name[two]]) == ["2 (const)"]  # no data, no grad cell
+        assert "style=dashed" in statements(source)[name[two]]
+    frame = draw_dot(y, step=1).source  # the step of sin(x)**2 (or cos): nothing sent to 2
+    assert " to 2" not in frame
+    carried = [a for t, _, a in edges(frame) if t in {name[t2] for t2 in twos}]
+    assert carried and not any("label=" in a or CARRIED in a for a in carried)
+
+
+def test_gradient_shading_is_clearly_visible_a_factor_of_ten_from_one() -> None:
+    # Issue 15: the shading was too faint. A gradient 10 times smaller or larger than 1 is
+    # now at least halfway from white to the saturated colour in every channel.
+    for g, full in ((0.1, grad_color(1e-4)), (10.0, grad_color(1e2))):
+        tint, end = grad_color(g), full
+        for i in (1, 3, 5):
+            white, c, e = 255, int(tint[i : i + 2], 16), int(end[i : i + 2], 16)
+            assert abs(white - c) >= abs(white - e) / 2 - 1
+
+
+def test_the_words_of_a_picture_come_from_the_message_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from autograd import messages
+
+    words = {
+        **messages.LANGUAGES["en"],
+        "title": "graph of {root}",
+        "constant_box": "{name} fixed",
+        "caption": "STEP {index}/{last}: {node}",
+        "showing": "{shown}/{total} shown",
+    }
+    monkeypatch.setitem(messages.LANGUAGES, "xx", words)
+    x = Value(3.0, "x")
+    y = x * 2.0 + x
+    y.label = "y"
+    source = draw_dot(y, step=0, max_nodes=3, lang="xx").source
+    assert source.startswith('digraph "graph of y"')
+    assert "STEP 0/1: y" in source and "3/4 shown" in source  # x, 2, x*2, y
+    assert "2 fixed" in draw_dot(y, lang="xx").source
+    assert "2 fixed" in explain(y).frame(1, lang="xx").source
+    assert "STEP 1/1" in explain(y, lang="xx").frame(1).source  # explain passes its lang on
+    with pytest.raises(ValueError, match="lang must be one of"):
+        draw_dot(y, lang="tlh")

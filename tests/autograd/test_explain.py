@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -293,11 +294,15 @@ def test_unlabelled_nodes_are_named_by_their_formula(
     assert explain(root).name(root) == name
 
 
-def test_long_formulas_fall_back_to_the_drawing_id() -> None:
+def test_long_formulas_fall_back_to_their_op_and_a_count() -> None:
+    # Issue 15 asks for no ids like v408: a long formula is named by its op and a count.
     xs = [Value(float(i), f"x{i}") for i in range(10)]
     root = vsum(xs)
-    e = explain(root)
-    assert e.name(root) == f"v{len(xs)}"  # its position in topo_sort, as in draw_dot's ids
+    twice = vsum([root, *xs]) * 2.0
+    e = explain(twice)
+    assert e.name(root) == "sum1" and e.name(twice.parents[0]) == "sum2"
+    assert e.name(twice) == "sum2*2"
+    assert not any(re.fullmatch(r"v\d+", e.name(n)) for n in topo_sort(twice))
 
 
 def test_name_of_a_node_outside_the_graph_raises() -> None:
@@ -305,3 +310,135 @@ def test_name_of_a_node_outside_the_graph_raises() -> None:
     e = explain(x * 2.0)
     with pytest.raises(KeyError):
         e.name(Value(3.0))
+
+
+# --- constants, networks and long chains (issue 15) --------------------------------------------
+
+
+def test_constants_are_left_out_of_the_gradient_table_and_the_rows() -> None:
+    x = Value(0.7, "x")
+    y = x.sin() ** 2 + x.cos() ** 2
+    y.label = "y"
+    e = explain(y)
+    lines = str(e).splitlines()
+    gradients = lines[lines.index("Gradients of y with respect to the inputs (leaves):") + 1 :]
+    assert [line.split()[0] for line in gradients] == ["x"]
+    assert float(gradients[0].split()[1]) == pytest.approx(0.0, abs=1e-12)
+    assert "Constants (2) are plain numbers" in str(e)
+    parents = [row.split()[-4] for row in lines[4:] if row[:1].isdigit() or row[:1] == " "]
+    assert "2" not in parents
+    # The record itself still holds every product, the constant's included.
+    twos = [c for step in e for c in step.contributions if e.is_constant(c.parent)]
+    assert len(twos) == 2 and all(c.local == 0.0 for c in twos)
+
+
+def mlp_loss(sizes: list[int]) -> tuple[Value, object]:
+    from nn import MLP, hinge_loss
+
+    model = MLP(2, sizes, seed=0)
+    loss = hinge_loss(model([0.3, -0.7]), 1)
+    loss.label = "loss"
+    return loss, model
+
+
+def test_explain_on_an_mlp_reads_as_a_short_story_with_exact_numbers() -> None:
+    loss, model = mlp_loss([16, 16, 1])
+    e = explain(loss)
+    text = str(e)
+    lines = text.splitlines()
+    assert len(lines) < 100  # was 1,025
+    assert not re.search(r"\bv\d+\b", text)  # no drawing ids
+    assert not re.search(r"(?<![\w.])-0(?![\d.e])", text)  # no -0 products
+    assert re.search(r"… \d+ more lines in \d+ more steps not shown", text)
+    assert "… 30 more parents" in text  # a neuron of 16 inputs: 3 products shown, 30 counted
+    per_neuron = [line for line in lines if line.startswith("layers.")]
+    assert len(per_neuron) == 16 + 16 + 1  # one line per neuron
+    assert "x[0]" in text and "x[1]" in text
+    loss.backward()
+    for node in topo_sort(loss):
+        assert e.grad(node) == node.grad  # exactly, not approximately
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for name, p in model.named_parameters():  # type: ignore[attr-defined]
+        owner = name.rsplit(".w.", 1)[0] if ".w." in name else name.rsplit(".", 1)[0]
+        groups.setdefault(owner, []).append((name[len(owner) + 1 :], p.grad))
+    for owner, items in groups.items():
+        line = next(line for line in per_neuron if line.startswith(owner + ":"))
+        if not any(g for _, g in items):
+            assert line == f"{owner}: all {len(items)} gradients are 0"
+        elif len(items) <= 4:
+            assert line == f"{owner}: " + ", ".join(f"{n} {g + 0.0:.4g}" for n, g in items)
+        else:
+            short, g = max(items, key=lambda item: abs(item[1]))
+            assert line.endswith(f"the largest is {short} {g:.4g}")
+
+
+def test_a_100000_deep_chain_explains_in_a_few_kilobytes() -> None:
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    e = explain(y)
+    text = str(e)
+    assert len(text) < 10_000  # was 19 MB
+    assert "99960 more lines in 99960 more steps not shown" in text
+    assert text.splitlines()[-1].split() == ["x", "1"]
+    full = e.table(max_lines=None)
+    assert len(full.splitlines()) > 100_000
+
+
+def test_max_lines_caps_the_table_and_none_prints_everything() -> None:
+    xs = [Value(float(i), f"x{i}") for i in range(30)]
+    y = xs[0]
+    for v in xs[1:]:
+        y = y * v
+    e = explain(y)
+    short = e.table(max_lines=5).splitlines()
+    assert short[3].split()[0] == "step" and len(short[4:9]) == 5
+    assert short[9].startswith("… ") and short[9].split()[1] == str(58 - 5)
+    with pytest.raises(ValueError, match="max_lines must be at least 1"):
+        e.table(max_lines=0)
+    # 28 steps of 3 lines each, then one of 28 parents: 88 lines for 29 steps.
+    wide = explain(vsum([vsum(xs[i : i + 3]) for i in range(28)]))
+    assert not any(line.startswith("… ") for line in wide.table(max_lines=None).splitlines())
+    whole = e.table(max_lines=None).splitlines()
+    assert not any(line.startswith("… ") for line in whole)
+    assert sum(1 for line in whole[4:] if line and not line.startswith(("Gradients", "x"))) == 58
+
+
+def test_the_text_comes_from_the_message_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autograd import messages
+
+    x = Value(3.0, "x")
+    e = explain(x * x)
+    assert str(e).splitlines()[0] == messages.say("seed", root="x*x", value="9")
+    pirate = {**messages.LANGUAGES["en"], "seed": "Arr, {root} be {value}."}
+    monkeypatch.setitem(messages.LANGUAGES, "xx", pirate)
+    assert e.table(lang="xx").splitlines()[0] == "Arr, x*x be 9."
+    assert e.table(lang="xx").splitlines()[1:] == e.table().splitlines()[1:]
+    with pytest.raises(ValueError, match="lang must be one of"):
+        e.table(lang="tlh")
+    chosen = explain(x * x, lang="xx")
+    assert str(chosen).splitlines()[0] == "Arr, x*x be 9."
+    assert "Arr" not in chosen.table(lang="en")
+    with pytest.raises(ValueError, match="lang must be one of"):
+        explain(x, lang="tlh")
+
+
+def test_as_data_is_the_record_in_plain_json_types() -> None:
+    import json
+
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    y = (x * w + 1.0).tanh()
+    e = explain(y)
+    data = json.loads(json.dumps(e.as_data()))
+    order = topo_sort(y)
+    assert [n["name"] for n in data["nodes"]] == [e.name(n) for n in order]
+    assert [n["constant"] for n in data["nodes"]] == [e.is_constant(n) for n in order]
+    assert data["root"] == len(order) - 1
+    for step, record in zip(e, data["steps"]):
+        assert order[record["node"]] is step.node and record["upstream"] == step.upstream
+        assert [
+            (order[c["parent"]], c["local"], c["product"]) for c in record["contributions"]
+        ] == [tuple(c) for c in step.contributions]
+    y.backward()
+    assert [n["grad"] for n in data["nodes"]] == [n.grad for n in order]

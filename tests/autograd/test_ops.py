@@ -308,9 +308,9 @@ def test_op_contract_method_and_parser_entry(op: ops.Op) -> None:
 def test_the_parser_and_explain_read_the_table() -> None:
     calls = {op.name for op in ops.TABLE if op.arity == 1 and op.precedence is None}
     assert set(expr.FUNCTIONS) == calls
-    explain_module = sys.modules["autograd.explain"]
+    names_module = sys.modules["autograd.names"]
     infix = {op.name: op.precedence for op in ops.TABLE if op.precedence is not None}
-    assert infix == explain_module._PRECEDENCE
+    assert infix == names_module._PRECEDENCE
     assert infix == {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 

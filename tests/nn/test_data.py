@@ -205,3 +205,42 @@ def test_minibatches_seeding() -> None:
 def test_minibatches_rejects_bad_batch_size() -> None:
     with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
         next(minibatches(np.zeros((3, 1)), np.zeros(3), 0))
+
+
+# --- the three-way split --------------------------------------------------------------------
+
+
+def test_train_val_test_split_partitions_the_rows() -> None:
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.arange(20)
+    X_tr, X_va, X_te, y_tr, y_va, y_te = nn.data.train_val_test_split(
+        X, y, val_size=0.2, test_size=0.25, seed=3
+    )
+    assert (len(y_tr), len(y_va), len(y_te)) == (11, 4, 5)
+    # Every row lands in exactly one part, and X and y stay paired.
+    assert sorted([*y_tr, *y_va, *y_te]) == list(range(20))
+    for Xp, yp in [(X_tr, y_tr), (X_va, y_va), (X_te, y_te)]:
+        assert np.array_equal(Xp[:, 0], 2.0 * yp)
+    # Seeded: the same seed, the same split; another seed, another one.
+    again = nn.data.train_val_test_split(X, y, val_size=0.2, test_size=0.25, seed=3)
+    assert np.array_equal(again[4], y_va)
+    other = nn.data.train_val_test_split(X, y, val_size=0.2, test_size=0.25, seed=4)
+    assert not np.array_equal(other[4], y_va)
+    # Row counts work as in train_test_split.
+    parts = nn.data.train_val_test_split(X, y, val_size=3, test_size=2)
+    assert [len(p) for p in parts[3:]] == [15, 3, 2]
+
+
+@pytest.mark.parametrize(
+    ("val", "test", "match"),
+    [
+        (0.5, 0.5, "each of the three parts needs at least one row"),
+        (0, 0.2, "give 0 validation"),
+        (1.5, 0.2, r"val_size=1.5: a fraction of the rows must be in \(0, 1\)"),
+        (0.2, -0.1, r"test_size=-0.1: a fraction"),
+    ],
+)
+def test_train_val_test_split_refuses_an_empty_part(val: float, test: float, match: str) -> None:
+    X, y = make_moons(10)
+    with pytest.raises(ValueError, match=match):
+        nn.data.train_val_test_split(X, y, val_size=val, test_size=test)

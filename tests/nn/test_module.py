@@ -90,14 +90,14 @@ def test_nesting_a_model_in_a_custom_module_prefixes_every_name() -> None:
             self.body = MLP(2, [1], seed=0)
 
         def forward(self, x: list[float]) -> list[Value]:
-            return [s * y for s, y in zip(self.scale, self.body(x))]
+            return [s * self.body(x) for s in self.scale]
 
     net = Net()
     names = [name for name, _ in net.named_parameters()]
     body = ["body.layers.0.neurons.0.w.0", "body.layers.0.neurons.0.w.1"]
     assert names == ["scale.0", "scale.1", *body, "body.layers.0.neurons.0.b"]
     assert [p.label for p in net.parameters()] == names
-    assert net.body([1.0, 2.0])[0].label == "body.layers.0.neurons.0"
+    assert net.body([1.0, 2.0]).label == "body.layers.0.neurons.0"
     assert [name for name, _ in net.named_modules()][:3] == ["", "body", "body.layers.0"]
 
 
@@ -148,18 +148,23 @@ def test_unknown_attributes_raise_attribute_error() -> None:
     assert not hasattr(Neuron(2, seed=0), "weights")
 
 
-def test_forgetting_super_init_is_explained() -> None:
-    class Broken(Module):
+def test_a_micrograd_style_subclass_needs_no_super_init() -> None:
+    # Issue 13 turns the old "call super().__init__() first" error into support: micrograd's
+    # modules never call it, and their parts are still found and named from the root.
+    class NoInit(Module):
         def __init__(self) -> None:
             self.k = Value(1.0)
 
-    with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) first"):
-        Broken()
+    m = NoInit()
+    assert m.named_parameters() == [("k", m.k)]
+    assert m.k.label == "k"
+    with pytest.raises(AttributeError, match="has no attribute 'j'"):
+        _ = m.j
 
 
 def test_zero_grad_resets_every_parameter() -> None:
     model = MLP(2, [3, 1], activation="tanh", seed=0)
-    model([1.0, -2.0])[0].backward()
+    model([1.0, -2.0]).backward()
     assert all(p.grad != 0.0 for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
@@ -168,13 +173,16 @@ def test_zero_grad_resets_every_parameter() -> None:
 # --- shapes and inputs -------------------------------------------------------------------
 
 
-def test_outputs_are_a_value_for_a_neuron_and_always_a_list_for_layers_and_mlps() -> None:
+def test_one_output_is_one_value_and_several_are_a_list() -> None:
+    # Issue 13: micrograd's rule, out[0] if len(out) == 1 else out, for every model.
     assert isinstance(Neuron(2, seed=0)([1.0, 2.0]), Value)
     out = Layer(2, 1, seed=0)([1.0, 2.0])
-    assert isinstance(out, list) and len(out) == 1 and isinstance(out[0], Value)
+    assert isinstance(out, Value) and out.label == "neurons.0"
     out = MLP(2, [3, 1], seed=0)([1.0, 2.0])
-    assert isinstance(out, list) and len(out) == 1
+    assert isinstance(out, Value) and out.label == "layers.1.neurons.0"
     assert len(MLP(2, [3, 4], seed=0)([1.0, 2.0])) == 4
+    layer_out = Layer(2, 3, seed=0)([1.0, 2.0])
+    assert isinstance(layer_out, list) and len(layer_out) == 3
 
 
 def test_numpy_and_value_inputs_work_and_give_the_same_result() -> None:
@@ -230,8 +238,8 @@ def test_sizes_are_checked() -> None:
 
 def test_output_layer_is_linear_unless_told_otherwise() -> None:
     x = [1.0, 2.0]
-    assert MLP(2, [3, 1], seed=0)(x)[0].op == "dot"
-    assert MLP(2, [3, 1], output_activation="sigmoid", seed=0)(x)[0].op == "sigmoid"
+    assert MLP(2, [3, 1], seed=0)(x).op == "dot"
+    assert MLP(2, [3, 1], output_activation="sigmoid", seed=0)(x).op == "sigmoid"
     model = MLP(2, [3, 3, 1], activation="tanh", seed=0)
     assert [layer.activation for layer in model.layers] == ["tanh", "tanh", "linear"]
 
@@ -243,8 +251,10 @@ def test_output_layer_is_linear_unless_told_otherwise() -> None:
 def test_a_hidden_layer_of_width_one_works_and_gets_gradients(nouts: list[int]) -> None:
     model = MLP(3, nouts, activation="tanh", seed=0)
     out = model([0.3, -0.7, 1.1])
-    assert isinstance(out, list) and len(out) == nouts[-1]
-    autograd.vsum(out).backward()
+    outs = [out] if isinstance(out, Value) else out
+    assert isinstance(outs, list) and len(outs) == nouts[-1]
+    assert isinstance(out, Value) == (nouts[-1] == 1)
+    autograd.vsum(outs).backward()
     assert all(p.grad != 0.0 for p in model.parameters())
 
 
@@ -253,7 +263,7 @@ def test_a_width_one_bottleneck_trains() -> None:
     data = [([1.0, 0.5], 0.8), ([-1.0, 0.2], -0.6), ([0.3, -0.9], 0.1)]
 
     def loss() -> Value:
-        return autograd.vsum((model(x)[0] - y) ** 2 for x, y in data)
+        return autograd.vsum((model(x) - y) ** 2 for x, y in data)
 
     first = loss().data
     for _ in range(60):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from autograd import Value
-from nn import SGD, Adam, CosineAnnealingLR, LinearLR, Optimizer, StepLR
+from nn import SGD, Adam, AdamW, CosineAnnealingLR, LinearLR, Optimizer, StepLR
 
 GRADS = [2.0, -1.0, 0.5]  # the gradient the parameter sees at steps 1, 2, 3
 
@@ -70,13 +70,24 @@ def test_adam_by_hand() -> None:
     assert run(Adam([p], lr=0.1), p) == pytest.approx(expected, abs=1e-8)
 
 
-def test_adam_weight_decay_is_decoupled() -> None:
+def test_adamw_weight_decay_is_decoupled() -> None:
+    # Issue 11: the decoupled decay (Adam's old behaviour) is AdamW now.
     p = Value(1.0)
     # p * (1 - lr * wd) = 0.99 first, then the usual first step of about lr: 0.89
-    assert run(Adam([p], lr=0.1, weight_decay=0.1), p, [2.0]) == pytest.approx([0.89], abs=1e-8)
+    assert run(AdamW([p], lr=0.1, weight_decay=0.1), p, [2.0]) == pytest.approx([0.89], abs=1e-8)
     q = Value(1.0)
     # With zero gradient only the decay moves it: Adam's step is 0 / (0 + eps) = 0.
-    assert run(Adam([q], lr=0.1, weight_decay=0.1), q, [0.0]) == [0.99]
+    assert run(AdamW([q], lr=0.1, weight_decay=0.1), q, [0.0]) == [0.99]
+
+
+def test_adam_weight_decay_is_added_to_the_gradient() -> None:
+    p = Value(1.0)
+    # g = 0 + 0.1 * 1 = 0.1: the L2 term goes through the moments, so the first step is
+    # about lr (not the 0.01 of the decoupled decay): 1 - 0.1 * 0.1 / (0.1 + 1e-8)
+    assert run(Adam([p], lr=0.1, weight_decay=0.1), p, [0.0]) == pytest.approx([0.9], abs=1e-8)
+    q = Value(1.0)
+    # A gradient of -0.1 cancels the L2 term exactly: nothing moves.
+    assert run(Adam([q], lr=0.1, weight_decay=0.1), q, [-0.1]) == [1.0]
 
 
 def test_lr_can_change_between_steps() -> None:
@@ -109,7 +120,10 @@ CONFIGS = [
     ("SGD", {"lr": 0.1, "weight_decay": 0.1}),
     ("Adam", {"lr": 0.01}),
     ("Adam", {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-6}),
+    ("Adam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.05, "betas": (0.85, 0.995), "weight_decay": 0.3}),
     ("AdamW", {"lr": 0.01, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.02}),
 ]
 
 
@@ -120,10 +134,9 @@ def test_optimizers_match_torch(name: str, kwargs: dict[str, object]) -> None:
     start = rng.normal(size=5)
     ours_params = [Value(x) for x in start]
     theirs = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    ours: Optimizer = (
-        SGD(ours_params, **kwargs)  # type: ignore[arg-type]
-        if name == "SGD"
-        else Adam(ours_params, **kwargs)  # type: ignore[arg-type]
+    ours: Optimizer = {"SGD": SGD, "Adam": Adam, "AdamW": AdamW}[name](
+        ours_params,
+        **kwargs,  # type: ignore[arg-type]
     )
     torch_opt = getattr(torch.optim, name)([theirs], **kwargs)
     for step in range(6):
@@ -240,3 +253,109 @@ def test_schedules_match_torch(name: str, kwargs: dict[str, float]) -> None:
 def test_bad_schedule_arguments(make: object, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         make(SGD([Value(0.0)], lr=0.1))  # type: ignore[operator]
+
+
+# --- state: per parameter, state_dict, load_state_dict --------------------------------------
+
+
+def _stepped(make: type[Optimizer], steps: int, **kwargs: object) -> tuple[list[Value], Optimizer]:
+    rng = np.random.default_rng(3)
+    params = [Value(float(x)) for x in rng.normal(size=4)]
+    opt = make(params, **kwargs)  # type: ignore[arg-type]
+    for _ in range(steps):
+        for p, g in zip(params, rng.normal(size=4)):
+            p.grad = float(g)
+        opt.step()
+    return params, opt
+
+
+STATEFUL = [
+    (SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    (Adam, {"lr": 0.05, "weight_decay": 0.01}),
+    (AdamW, {"lr": 0.05, "betas": (0.8, 0.99)}),
+]
+
+
+def test_state_is_a_dict_keyed_by_the_parameter() -> None:
+    a, b = Value(1.0), Value(2.0)
+    opt = Adam([a, b], lr=0.1)
+    a.grad, b.grad = 2.0, -4.0
+    opt.step()
+    assert set(opt.state) == {a, b}
+    assert opt.state[a] == {
+        "step": 1,
+        "exp_avg": pytest.approx(0.2),
+        "exp_avg_sq": pytest.approx(0.004),
+    }
+    assert opt.state[b]["exp_avg"] == pytest.approx(-0.4)
+    momentum = SGD([a], lr=0.1, momentum=0.5)
+    assert momentum.state == {a: {}}  # nothing until the first step
+    momentum.step()
+    assert momentum.state[a] == {"momentum_buffer": 2.0}  # b = g on the first step
+
+
+@pytest.mark.parametrize(("make", "kwargs"), STATEFUL)
+def test_state_dict_round_trips_through_json_and_training_resumes_exactly(
+    make: type[Optimizer], kwargs: dict[str, object]
+) -> None:
+    import json
+
+    params, opt = _stepped(make, 3, **kwargs)
+    sd = opt.state_dict()
+    assert sorted(sd) == ["param_groups", "state"] and sorted(sd["state"]) == [0, 1, 2, 3]
+    assert sd["param_groups"][0]["params"] == [0, 1, 2, 3]
+    assert sd["param_groups"][0]["lr"] == kwargs["lr"]
+    text = json.dumps(sd, allow_nan=False)
+    # A fresh optimizer over a copy of the parameters, given the state, continues the run.
+    copies = [Value(p.data) for p in params]
+    other = make(copies, lr=1.0)  # type: ignore[call-arg]
+    other.load_state_dict(json.loads(text))
+    assert other.state_dict() == sd  # settings too (lr 1.0 was replaced)
+    rng = np.random.default_rng(9)
+    for _ in range(3):
+        grads = rng.normal(size=4)
+        for ps, o in ((params, opt), (copies, other)):
+            for p, g in zip(ps, grads):
+                p.grad = float(g)
+            o.step()
+    assert [p.data for p in copies] == [p.data for p in params]
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda sd: sd.pop("state"), "keys 'state' and 'param_groups'"),
+        (lambda sd: sd["param_groups"][0]["params"].pop(), "holds 4"),
+        (lambda sd: sd["param_groups"][0].pop("eps"), "settings"),
+        (lambda sd: sd["param_groups"][0].update(lr=-1.0), "lr must be >= 0, got -1.0"),
+        (lambda sd: sd["state"].update({7: sd["state"][0]}), "no parameter with index 7"),
+        (lambda sd: sd["state"][1].update(exp_avg=float("nan")), r"\['exp_avg'\].*nan"),
+        (lambda sd: sd["state"][1].update(step=0.5), r"\['step'\]"),
+        (lambda sd: sd["state"][2].pop("exp_avg_sq"), "must hold the keys"),
+    ],
+)
+def test_a_bad_state_dict_raises_and_leaves_the_optimizer_untouched(
+    change: object, match: str
+) -> None:
+    import copy
+
+    from nn import SerializationError
+
+    _, opt = _stepped(Adam, 2, lr=0.1)
+    before = opt.state_dict()
+    sd = copy.deepcopy(before)
+    change(sd)  # type: ignore[operator]
+    with pytest.raises(SerializationError, match=match):
+        opt.load_state_dict(sd)
+    assert opt.state_dict() == before
+
+
+def test_an_sgd_state_does_not_load_into_adam() -> None:
+    from nn import SerializationError
+
+    _, sgd = _stepped(SGD, 1, lr=0.1, momentum=0.9)
+    _, adam = _stepped(Adam, 1, lr=0.1)
+    before = adam.state_dict()
+    with pytest.raises(SerializationError, match="settings"):
+        adam.load_state_dict(sgd.state_dict())
+    assert adam.state_dict() == before

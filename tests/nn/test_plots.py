@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import sys
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,8 +15,8 @@ pytest.importorskip("matplotlib")
 
 from matplotlib.image import imread
 
-from nn import MLP
-from nn.plots import plot_decision_boundary, plot_history, plot_regression
+from nn import MLP, plots
+from nn.plots import font_settings, plot_decision_boundary, plot_history, plot_regression
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The region fills: each class colour at alpha 0.25 over white.
@@ -147,3 +148,53 @@ def test_missing_matplotlib_says_how_to_install_it(
     with pytest.raises(ImportError, match=r"pip install 'chainrule\[plots\]'"):
         plot_history(SimpleNamespace(loss=[1.0], accuracy=[]), tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()
+
+
+def history_png(tmp_path: Path, name: str, lang: str) -> bytes:
+    history = SimpleNamespace(loss=[1.0, 0.5, 0.25], accuracy=[0.5, 0.7, 0.9])
+    return plot_history(history, tmp_path / name, lang=lang).read_bytes()
+
+
+def test_japanese_labels_are_drawn_with_a_font_that_has_their_glyphs(tmp_path: Path) -> None:
+    from matplotlib.font_manager import FontProperties, findfont
+    from matplotlib.ft2font import FT2Font
+
+    from nn.i18n import MESSAGES
+
+    family = font_settings("ja").get("font.family", [None])[0]
+    if family is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    font = FT2Font(findfont(FontProperties(family=family), fallback_to_default=False))
+    charmap = font.get_charmap()
+    words = "".join(m["ja"] for k, m in MESSAGES.items() if k.startswith("plot."))
+    missing = {ch for ch in words if not ch.isascii() and ord(ch) not in charmap}
+    assert not missing, f"{family} lacks {sorted(missing)}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would raise
+        ja = history_png(tmp_path, "ja.png", "ja")
+    assert ja != history_png(tmp_path, "en.png", "en")
+
+
+def test_without_a_cjk_font_it_warns_once_and_draws_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib import font_manager
+
+    english = history_png(tmp_path, "en.png", "en")
+    monkeypatch.setattr(plots, "CJK_FAMILIES", ("No Such Font JP",))
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    plots._cjk_family.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="fonts-noto-cjk") as caught:
+            first = history_png(tmp_path, "ja1.png", "ja")
+            second = history_png(tmp_path, "ja2.png", "ja")
+        assert len([w for w in caught if "Japanese glyphs" in str(w.message)]) == 1
+        assert first == second == english
+        assert plots.font_settings("ja") == {}
+    finally:
+        plots._cjk_family.cache_clear()
+
+
+def test_an_unknown_language_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        history_png(tmp_path, "fr.png", "fr")

@@ -46,7 +46,7 @@ def saved(tmp_path: Path, model: MLP) -> Path:
 
 def test_round_trip_gives_the_same_model(saved: Path, model: MLP) -> None:
     loaded = nn.load(saved)
-    assert type(loaded) is MLP and loaded._config() == model._config()
+    assert type(loaded) is MLP and loaded.config() == model.config()
     assert bits(loaded.state_dict()) == bits(model.state_dict())
     assert list(loaded.state_dict()) == [name for name, _ in model.named_parameters()]
     X = np.array([[0.1, -0.2], [3.0, 4.0]])
@@ -66,7 +66,7 @@ def test_every_model_class_round_trips(tmp_path: Path, make: Callable[[], Module
     model = make()
     nn.save(model, tmp_path / "m.json")
     loaded = nn.load(str(tmp_path / "m.json"))  # a str path works too
-    assert type(loaded) is type(model) and loaded._config() == model._config()
+    assert type(loaded) is type(model) and loaded.config() == model.config()
     assert bits(loaded.state_dict()) == bits(model.state_dict())
 
 
@@ -309,7 +309,7 @@ def test_a_good_file_does_not_load_into_a_model_of_another_architecture(saved: P
     with pytest.raises(SerializationError, match=r"activation='tanh'.*does not fit.*'relu'"):
         nn.load(saved, into=target)
     assert bits(target.state_dict()) == before
-    assert nn.load(saved)._config()["activation"] == "tanh"
+    assert nn.load(saved).config()["activation"] == "tanh"
 
 
 def test_a_file_that_is_not_utf8_is_refused(saved: Path) -> None:
@@ -411,3 +411,84 @@ def test_the_data_is_synced_to_disk_before_the_rename(
     monkeypatch.setattr(os, "replace", replace)
     nn.save(model, tmp_path / "m.json")
     assert events[:2] == ["fsync", "replace"]
+
+
+# --- the optimizer beside the model -------------------------------------------------------
+
+
+def _train(model: MLP, opt: nn.Optimizer, steps: int, seed: int) -> None:
+    X, y = nn.make_moons(8, noise=0.1, seed=seed)
+    for _ in range(steps):
+        loss = nn.batch_loss(nn.hinge_loss, [model(list(r)) for r in X], y.tolist())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+@pytest.mark.parametrize("make", [nn.Adam, nn.AdamW, lambda ps: nn.SGD(ps, 0.1, momentum=0.9)])
+def test_the_optimizer_travels_with_the_model_and_training_resumes_exactly(
+    tmp_path: Path, make: Callable[[list[Any]], nn.Optimizer]
+) -> None:
+    model = MLP(2, [4, 1], seed=0)
+    opt = make(model.parameters())
+    _train(model, opt, 3, seed=0)
+    nn.save(model, tmp_path / "m.json", optimizer=opt)
+    document = json.loads((tmp_path / "m.json").read_text())
+    assert document["optimizer"]["class"] == type(opt).__name__
+    assert document["optimizer"]["state"]["param_groups"][0]["lr"] == opt.lr
+
+    resumed = MLP(2, [4, 1], seed=5)
+    resumed_opt = make(resumed.parameters())
+    nn.load(tmp_path / "m.json", into=resumed, optimizer=resumed_opt)
+    _train(model, opt, 3, seed=1)
+    _train(resumed, resumed_opt, 3, seed=1)
+    assert bits(resumed.state_dict()) == bits(model.state_dict())
+    # A file with an optimizer still loads as a plain model.
+    assert nn.load(tmp_path / "m.json").num_parameters() == model.num_parameters()
+
+
+def test_a_mismatched_optimizer_leaves_model_and_optimizer_untouched(tmp_path: Path) -> None:
+    model = MLP(2, [4, 1], seed=0)
+    opt = nn.Adam(model.parameters(), lr=0.01)
+    _train(model, opt, 2, seed=0)
+    nn.save(model, tmp_path / "adam.json", optimizer=opt)
+    nn.save(model, tmp_path / "plain.json")
+    small = MLP(2, [3, 1], seed=0)
+    nn.save(small, tmp_path / "small.json", optimizer=nn.Adam(small.parameters()))
+
+    target = MLP(2, [4, 1], seed=1)
+    cases = [
+        ("adam.json", nn.SGD(target.parameters(), lr=0.1), "'Adam' optimizer, not of a 'SGD'"),
+        ("plain.json", nn.Adam(target.parameters()), "holds no optimizer state"),
+        ("adam.json", nn.Adam(target.parameters()[:5]), "holds 5"),
+    ]
+    for name, other, match in cases:
+        _train(target, other, 1, seed=2)
+        model_before, opt_before = target.state_dict(), other.state_dict()
+        with pytest.raises(SerializationError, match=match):
+            nn.load(tmp_path / name, into=target, optimizer=other)
+        assert bits(target.state_dict()) == bits(model_before)
+        assert other.state_dict() == opt_before
+    # A bad number in the optimizer's state: the model is not loaded either.
+    document = json.loads((tmp_path / "adam.json").read_text())
+    document["optimizer"]["state"]["state"]["0"]["exp_avg"] = "x"
+    (tmp_path / "bad.json").write_text(json.dumps(document))
+    fresh = nn.Adam(target.parameters())
+    before = target.state_dict()
+    with pytest.raises(SerializationError, match=r"bad\.json.*exp_avg"):
+        nn.load(tmp_path / "bad.json", into=target, optimizer=fresh)
+    assert bits(target.state_dict()) == bits(before) and fresh.state_dict()["state"] == {}
+    with pytest.raises(ValueError, match="needs into=model"):
+        nn.load(tmp_path / "adam.json", optimizer=fresh)
+
+
+def test_a_diverged_optimizer_state_is_refused_at_save_time(tmp_path: Path) -> None:
+    model = MLP(2, [1], seed=0)
+    opt = nn.SGD(model.parameters(), lr=0.1, momentum=0.5)
+    for p in model.parameters():
+        p.grad = 1.0
+    opt.step()
+    opt.state[model.parameters()[0]]["momentum_buffer"] = math.inf
+    with pytest.raises(SerializationError, match="optimizer's state is not finite"):
+        nn.save(model, tmp_path / "m.json", optimizer=opt)
+    assert listing(tmp_path) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -105,6 +106,41 @@ def test_cross_entropy_accuracy_uses_argmax() -> None:
     assert len(history.accuracy) == 8
     assert history.accuracy[-1] == np.mean(model.predict(X).argmax(axis=1) == y)
     assert history.accuracy[-1] > 0.9
+
+
+def test_accuracy_follows_the_kind_the_loss_declares_not_its_identity() -> None:
+    X, y = make_blobs(30, n_classes=3, seed=0)
+
+    def run(loss: LossFn) -> list[float]:
+        model = MLP(2, [3], seed=0)
+        opt = SGD(model.parameters(), lr=0.0)  # lr 0: the accuracy of the initial model
+        return fit(model, X, y, loss=loss, optimizer=opt, epochs=2, progress=False).accuracy
+
+    want = run(cross_entropy)
+    scores = MLP(2, [3], seed=0).predict(X)
+    assert want == [np.mean(scores.argmax(axis=1) == y)] * 2
+    assert run(functools.partial(cross_entropy)) == want
+
+    def wrapped(output: list[Value], target: int) -> Value:
+        return 2.0 * cross_entropy(output, target)
+
+    assert run(wrapped) == []  # no declared kind: fit cannot know it classifies
+    wrapped.kind = "multiclass"  # type: ignore[attr-defined]
+    assert run(wrapped) == want
+
+    @functools.wraps(hinge_loss)
+    def binary(output: Value, target: int) -> Value:
+        return hinge_loss(output, target)
+
+    neuron = Neuron(1, activation="linear", seed=0)
+    neuron.w[0].data, neuron.b.data = 1.0, 0.0
+    Xb, yb = np.array([[0.25], [-1.0], [2.0], [-0.25]]), np.array([1, 0, 0, 1])
+    history = fit(neuron, Xb, yb, loss=binary, optimizer=SGD(neuron.parameters(), lr=0.0),
+                  epochs=1, progress=False)  # fmt: skip
+    assert history.accuracy == [0.5]  # read as one score, > 0 is class 1
+    with pytest.raises(ValueError, match="declares kind='ranking'"):
+        wrapped.kind = "ranking"  # type: ignore[attr-defined]
+        run(wrapped)
 
 
 def test_epoch_loss_is_the_mean_loss_before_the_step() -> None:
@@ -232,8 +268,8 @@ def test_divergence_raises_naming_the_epoch() -> None:
 
 
 def test_overflow_in_the_loss_becomes_a_floating_point_error() -> None:
-    def exp_loss(output: list[Value], target: float) -> Value:
-        return (output[0] * (1 - 2 * target)).exp()  # overflows once the score passes 709
+    def exp_loss(output: Value, target: float) -> Value:
+        return (output * (1 - 2 * target)).exp()  # overflows once the score passes 709
 
     X, y = make_moons(20, noise=0.1)
     model = MLP(2, [4, 1], seed=0)
