@@ -27,6 +27,7 @@ SERIES = [
     "04_from_neuron_to_mlp",
     "05_checking_gradients",
     "06_learning_rates_and_optimizers",
+    "07_from_scalars_to_tensors",
 ]
 
 
