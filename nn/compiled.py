@@ -200,6 +200,10 @@ class CompiledStep:
             ``mse_loss`` (the losses with a leaf-target form, see the module docstring).
         l2: if > 0, ``l2_penalty(model.parameters(), l2)`` is added to the loss, as in ``fit``.
 
+    The model's forward must take the same path for every input (no Python ``if`` on
+    ``.data``): the graph replays the path of the batch it was built from. The graphs keep
+    flat arrays and the leaves (parameters, inputs, targets), not the eager graph.
+
     >>> import numpy as np
     >>> from nn import MLP, SGD, mse_loss
     >>> model = MLP(1, [1], seed=0)
