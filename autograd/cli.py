@@ -21,7 +21,7 @@ from typing import NoReturn, TextIO
 from autograd.draw.files import FORMATS, check_writable, write_graph
 from autograd.engine import Value
 from autograd.explain import explain
-from autograd.expr import FUNCTIONS, Expression, parse
+from autograd.expr import FUNCTIONS, Expression, fold_name, parse
 from autograd.gradcheck import gradcheck
 
 __all__ = ["main"]
@@ -155,7 +155,7 @@ def _bindings(pairs: Sequence[str], expression: Expression) -> dict[str, float]:
     values: dict[str, float] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
-        name = name.strip()
+        name = fold_name(name.strip())  # ｘ=1 binds x, as ｘ in the expression means x
         if not sep or not name.isidentifier():
             raise CommandError(f"expected NAME=VALUE, got {pair!r}; e.g. x=0.5")
         if name in values:

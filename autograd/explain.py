@@ -20,6 +20,7 @@ holds everything.
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,8 +242,18 @@ def _grouped(
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
-    """Left-aligned columns, two spaces apart; a short row leaves its last columns empty."""
+    """Left-aligned columns, two spaces apart; a short row leaves its last columns empty.
+
+    Widths are counted in terminal columns, where a Japanese character takes two.
+    """
     if not rows:
         return []
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    widths = [max(_width(row[i]) for row in rows if i < len(row)) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)) for row in rows
+    ]
+
+
+def _width(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -2,10 +2,16 @@
 
 This is what ``python -m autograd`` uses to draw and check expressions from the command line.
 The text is parsed with Python's :mod:`ast` module and then checked against a small allow-list:
-numbers, variable names, ``+ - * / **``, unary ``-`` and ``+``, parentheses, and one-argument
-calls of the engine's functions (:data:`FUNCTIONS`). Nothing is ever handed to ``eval``: any
-other piece of Python (attribute access, subscripts, keywords, lambdas, strings, ...) is
-rejected with an :class:`ExpressionError` that names it.
+numbers, the constants ``pi`` and ``e`` (:data:`CONSTANTS`), variable names, ``+ - * / **``,
+unary ``-`` and ``+``, parentheses, and one-argument calls of the engine's functions
+(:data:`FUNCTIONS`). Nothing is ever handed to ``eval``: any other piece of Python (attribute
+access, subscripts, keywords, lambdas, strings, ...) is rejected with an
+:class:`ExpressionError` that names it, quoting at most a short excerpt of the text.
+
+Names are read as Python reads them: look-alike letters are folded (Unicode NFKC), so the
+fullwidth ``ｘ`` is the variable ``x``, in the text and in the bindings alike. A long chain
+such as a sum of 3,000 terms is accepted (see :mod:`autograd.expr_text`); deep nesting is
+refused where Python's own parser refuses it. Parsing takes time linear in the text.
 
 The checked tree is flattened into a postfix program, the way a pocket calculator with a
 stack works: ``tanh(x*w + b)`` becomes ``x w * b + tanh``. Evaluating runs that program in a
@@ -25,8 +31,23 @@ import operator
 from collections.abc import Callable, Mapping
 
 from autograd.engine import Value, no_grad
+from autograd.expr_text import (
+    EXCERPT,
+    REFUSED_SYNTAX,
+    ChainError,
+    bad_operator,
+    column,
+    excerpt,
+    fold_name,
+    line_start,
+    names,
+    parse_chain,
+    skip_to_operator,
+    span,
+    window,
+)
 
-__all__ = ["FUNCTIONS", "Expression", "ExpressionError", "parse"]
+__all__ = ["CONSTANTS", "FUNCTIONS", "Expression", "ExpressionError", "fold_name", "parse"]
 
 Operand = Value | float
 
@@ -52,37 +73,13 @@ _BINARY: dict[type[ast.operator], tuple[str, Callable[[Operand, Operand], Operan
 }
 _BINARY_BY_SYMBOL = dict(_BINARY.values())
 
-# Names for the Python syntax we refuse, so the error says what the user wrote.
-_REFUSED: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access",
-    ast.Subscript: "subscript",
-    ast.Lambda: "lambda",
-    ast.Compare: "comparison",
-    ast.BoolOp: "'and'/'or'",
-    ast.IfExp: "conditional expression",
-    ast.NamedExpr: "assignment expression",
-    ast.Tuple: "tuple",
-    ast.List: "list",
-    ast.Dict: "dict",
-    ast.Set: "set",
-    ast.ListComp: "comprehension",
-    ast.SetComp: "comprehension",
-    ast.DictComp: "comprehension",
-    ast.GeneratorExp: "generator expression",
-    ast.JoinedStr: "f-string",
-    ast.Starred: "starred expression",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Slice: "slice",
-}
-_OPERATOR_HINTS: dict[type[ast.AST], str] = {
-    ast.BitXor: " (for a power write **)",
-    ast.FloorDiv: " (write / for division)",
-    ast.Not: " (logic is not supported)",
-}
+#: The named constants an expression may use. They are numbers, not variables: a binding
+#: with one of these names is refused.
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
 
-_ALLOWED = "numbers, variables, + - * / **, parentheses and the functions " + ", ".join(FUNCTIONS)
+_ALLOWED = "numbers, pi, e, variables, + - * / **, parentheses and the functions " + ", ".join(
+    FUNCTIONS
+)
 
 # One postfix instruction: ("num", 2.0), ("var", "x"), ("neg", ""), ("call", "tanh"),
 # or ("bin", "+").
@@ -178,28 +175,45 @@ class Expression:
         """
         if len(values) != len(self.variables):
             raise ExpressionError(
-                f"{self.text!r} takes {len(self.variables)} values "
-                f"({', '.join(self.variables) or 'none'}), got {len(values)}"
+                f"{excerpt(self.text)!r} takes {len(self.variables)} values "
+                f"({names(self.variables) or 'none'}), got {len(values)}"
             )
         return self.evaluate(dict(zip(self.variables, values)))
 
     def _leaves(self, bindings: Mapping[str, Value | float]) -> dict[str, Value]:
-        missing = [name for name in self.variables if name not in bindings]
+        named: dict[str, Value | float] = {}
+        for name, value in bindings.items():
+            if not isinstance(name, str):
+                raise TypeError(f"a variable's name is a str, got {type(name).__name__}")
+            folded = fold_name(name)
+            if folded in CONSTANTS:
+                raise ExpressionError(
+                    f"{name} is the constant {CONSTANTS[folded]!r}, not a variable; "
+                    "give your variable another name"
+                )
+            if folded in named:
+                raise ExpressionError(
+                    f"{names(k for k in bindings if fold_name(k) == folded)} name the same "
+                    f"variable {folded} (look-alike letters are folded); give it once"
+                )
+            named[folded] = value
+        missing = [name for name in self.variables if name not in named]
         if missing:
-            example = " ".join(f"{name}=1.0" for name in missing)
+            example = " ".join(f"{name}=1.0" for name in missing[:3])
             raise ExpressionError(
-                f"no value for variable {', '.join(missing)} in {self.text!r}; "
+                f"no value for variable {names(missing)} in {excerpt(self.text)!r}; "
                 f"give one, e.g. {example}"
             )
-        unknown = [name for name in bindings if name not in self.variables]
+        known = set(self.variables)
+        unknown = [name for name in named if name not in known]
         if unknown:
             raise ExpressionError(
-                f"unknown variable {', '.join(unknown)}: {self.text!r} uses "
-                f"{', '.join(self.variables) or 'no variables'}"
+                f"unknown variable {names(unknown)}: {excerpt(self.text)!r} uses "
+                f"{names(self.variables) or 'no variables'}"
             )
         leaves = {}
         for name in self.variables:
-            value = bindings[name]
+            value = named[name]
             leaves[name] = value if isinstance(value, Value) else Value(value, label=name)
         return leaves
 
@@ -220,15 +234,32 @@ def parse(text: str) -> Expression:
     if not source:
         raise ExpressionError("empty expression; write a formula such as 'tanh(x*w + b)'")
     try:
-        tree = ast.parse(source, mode="eval")
+        root = ast.parse(source, mode="eval").body
     except SyntaxError as error:
-        where = f" at column {error.offset}" if error.offset else ""
-        raise ExpressionError(f"cannot parse {source!r}: {error.msg}{where}") from None
-    except (RecursionError, MemoryError):
+        index = line_start(source, error.lineno or 1) + max((error.offset or 1) - 1, 0)
+        where = column(source, index) if error.offset else ""
+        raise ExpressionError(
+            f"cannot parse {window(source, index)!r}: {error.msg}{where}"
+        ) from None
+    except RecursionError:
+        # Python's parser read it, but its tree is too deep for ast's objects: a long chain
+        # such as x + x + ... + x. Read it again with a loop, node by node in postfix order.
+        program: list[_Instruction] = []
+        try:
+            for node in parse_chain(source):
+                _check(node, source)
+                _emit(node, program)
+        except ChainError as error:
+            raise ExpressionError(
+                f"{error.message}: {window(source, error.index)!r}"
+                f"{column(source, error.index)}; an expression may use only {_ALLOWED}"
+            ) from None
+        return Expression(source, tuple(program))
+    except MemoryError:  # Python's parser gives up on deep nesting with a MemoryError
         raise ExpressionError(
             f"expression is nested too deeply to parse: {source[:40]!r}...; simplify it"
         ) from None
-    return Expression(source, _compile(tree.body, source))
+    return Expression(source, _compile(root, source))
 
 
 def _compile(root: ast.expr, source: str) -> tuple[_Instruction, ...]:
@@ -250,64 +281,73 @@ def _compile(root: ast.expr, source: str) -> tuple[_Instruction, ...]:
 def _check(node: ast.expr, source: str) -> list[ast.expr]:
     """Refuse anything outside the allow-list; return the node's operands, left to right."""
 
-    # The node's text, for error messages only: finding it costs time linear in the source,
-    # so doing it for every node made parsing quadratic.
+    # The node's text, for error messages only, cut to a short excerpt.
     def text() -> str:
-        return ast.get_source_segment(source, node) or type(node).__name__
+        start, end = span(source, node)
+        return excerpt(source[start:end]) or type(node).__name__
+
+    def refuse(message: str, at: ast.expr | None = None) -> ExpressionError:
+        return _refuse(message, node, source, at)
 
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             kind = "string " if isinstance(node.value, (str, bytes)) else ""
-            raise _refuse(f"{kind}{text()!r} is not a number", text(), source)
+            raise refuse(f"{kind}{text()!r} is not a number")
         try:
             number = float(node.value)
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise _refuse(f"number {text()[:30]!r} is too large for a float", text(), source)
+            raise refuse(f"number {text()[:30]!r} is too large for a float")
         return []
     if isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
-            raise _refuse(f"{node.id!r} is a function; call it, e.g. {node.id}(x)", text(), source)
+            raise refuse(f"{node.id!r} is a function; call it, e.g. {node.id}(x)")
         return []
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise _refuse(_bad_operator(node.op, text()), text(), source)
+            raise refuse(bad_operator(node.op, text()))
         return [node.operand]
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _BINARY:
-            raise _refuse(_bad_operator(node.op, text()), text(), source)
+            raise refuse(bad_operator(node.op, text()), at=node.left)
         return [node.left, node.right]
     if isinstance(node, ast.Call):
-        return [_check_call(node, text, source)]
-    what = _REFUSED.get(type(node), type(node).__name__)
-    raise _refuse(f"{what} is not allowed: {text()!r}", text(), source)
+        return [_check_call(node, text, refuse)]
+    what = REFUSED_SYNTAX.get(type(node), type(node).__name__)
+    raise refuse(f"{what} is not allowed: {text()!r}")
 
 
-def _check_call(node: ast.Call, text: Callable[[], str], source: str) -> ast.expr:
+def _check_call(
+    node: ast.Call, text: Callable[[], str], refuse: Callable[[str], ExpressionError]
+) -> ast.expr:
     if not isinstance(node.func, ast.Name):
-        raise _refuse(f"only the engine's functions can be called, not {text()!r}", text(), source)
+        raise refuse(f"only the engine's functions can be called, not {text()!r}")
     name = node.func.id
+    if name in CONSTANTS:
+        raise refuse(f"{name} is a constant, not a function: {text()!r}")
     if name not in FUNCTIONS:
-        raise _refuse(f"unknown function {name!r} in {text()!r}", text(), source)
+        raise refuse(f"unknown function {name!r} in {text()!r}")
     if node.keywords:
-        raise _refuse(f"keyword arguments are not allowed: {text()!r}", text(), source)
+        raise refuse(f"keyword arguments are not allowed: {text()!r}")
     if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        raise _refuse(f"{name}() takes exactly one argument, got {text()!r}", text(), source)
+        raise refuse(f"{name}() takes exactly one argument, got {text()!r}")
     return node.args[0]
 
 
-def _bad_operator(op: ast.AST, piece: str) -> str:
-    symbol = {
-        ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.BitXor: "^", ast.BitAnd: "&",
-        ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>", ast.Invert: "~", ast.Not: "not",
-    }.get(type(op), type(op).__name__)  # fmt: skip
-    hint = _OPERATOR_HINTS.get(type(op), "")
-    return f"operator {symbol} is not allowed: {piece!r}{hint}"
-
-
-def _refuse(message: str, piece: str, source: str) -> ExpressionError:
-    where = "" if piece == source else f" in {source!r}"
+def _refuse(
+    message: str, node: ast.expr, source: str, after: ast.expr | None = None
+) -> ExpressionError:
+    """The error for a refused node, saying where it is (after ``after``, for an operator)."""
+    start, end = span(source, node)
+    at = start
+    if after is not None:
+        at = skip_to_operator(source, span(source, after)[1])
+    where = ""
+    if (start, end) != (0, len(source)):
+        where = f" in {window(source, start)!r}"
+    if where or len(source) > EXCERPT:
+        where += column(source, at)
     return ExpressionError(f"{message}{where}; an expression may use only {_ALLOWED}")
 
 
@@ -321,7 +361,10 @@ def _emit(node: ast.expr, program: list[_Instruction]) -> None:
         assert isinstance(node.value, (int, float))
         program.append(("num", float(node.value)))
     elif isinstance(node, ast.Name):
-        program.append(("var", node.id))
+        if node.id in CONSTANTS:
+            program.append(("num", CONSTANTS[node.id]))
+        else:
+            program.append(("var", node.id))
     elif isinstance(node, ast.UnaryOp):
         if isinstance(node.op, ast.USub):
             _push_op(program, ("neg", ""), 1, lambda a: -a)

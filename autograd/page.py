@@ -10,7 +10,9 @@ The page shows the computational graph and a stepper:
 Python does the thinking: it lays the graph out, draws it as SVG and writes every step's text
 and numbers (the very floats of ``explain()``, formatted as its table formats them). The
 JavaScript in ``autograd/web/explain.js`` only shows step ``k``. Nothing is fetched: the CSS,
-the script and the data are inlined, so the page works offline and makes no request.
+the script and the data are inlined, so the page works offline and makes no request. The
+page's words are the ``page.*`` messages of ``autograd.messages``, where every sentence
+autograd writes lives; the few the script needs travel in the page's data.
 
 This module never imports ``autograd.explain`` (which imports it lazily for ``to_html``): it
 reads the explanation through the few attributes the ``Explained`` protocol names.
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from autograd.engine import Value, topo_sort
+from autograd.messages import page_strings as strings
 
 __all__ = ["Explained", "assets", "explain_page", "page", "stepper_html", "strings"]
 
@@ -54,18 +57,6 @@ class Explained(Protocol):
     @property
     def steps(self) -> Sequence[_Step]: ...
     def name(self, node: Value) -> str: ...
-
-
-def strings(lang: str = "en") -> dict[str, str]:
-    """The page's UI text in ``lang`` ("en" or "ja"), from ``autograd/web/strings.json``.
-
-    >>> strings("ja")["grad"]
-    '勾配'
-    """
-    table: dict[str, dict[str, str]] = json.loads(_asset("strings.json"))
-    if lang not in table:
-        raise ValueError(f"lang must be one of {sorted(table)}, got {lang!r}")
-    return table[lang]
 
 
 def assets() -> tuple[str, str]:
@@ -285,7 +276,7 @@ def stepper_html(e: Explained, *, lang: str = "en", max_nodes: int | None = 200)
 
     >>> from autograd import Value, explain
     >>> html = stepper_html(explain(Value(2.0, "x") * 3.0), lang="ja")
-    >>> html.startswith('<section class="explain">'), "局所微分" in html
+    >>> html.startswith('<section class="explain">'), "局所的な微分" in html
     (True, True)
     """
     if max_nodes is not None and max_nodes < 1:

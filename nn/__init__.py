@@ -17,6 +17,7 @@ from nn.data import (
     train_val_test_split,
 )
 from nn.datasets import load_digits, load_iris
+from nn.history import History
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     batch_loss,
@@ -34,7 +35,7 @@ from nn.schedules import CosineAnnealingLR, LinearLR, LRScheduler, StepLR
 from nn.serialize import load, save
 from nn.state import SerializationError
 from nn.torch_bridge import from_torch, to_torch
-from nn.train import History, fit
+from nn.train import fit
 
 __all__: list[str] = [
     "MLP",

@@ -40,7 +40,6 @@ from numpy.typing import NDArray
 from autograd import CompiledGraph, Value, compile, dot, vsum
 from nn.losses import (
     LossFn,
-    _label,
     binary_cross_entropy,
     cross_entropy,
     hinge_loss,
@@ -135,28 +134,30 @@ def mse_with_target_leaves(outputs: Sequence[Value], targets: Sequence[Value]) -
 Targets = Callable[[NDArray[Any], int], NDArray[np.float64]]
 
 
-def _labels(y: NDArray[Any], k: int, where: str) -> NDArray[np.int64]:
-    """Class labels 0..k-1 as ints; a bad one raises the eager loss's own error."""
+def _labels(y: NDArray[Any], k: int, loss: Callable[..., Value]) -> NDArray[np.int64]:
+    """Class labels 0..k-1 as ints; a bad one is handed to the eager loss, which names it."""
     try:
         values = np.asarray(y, dtype=np.float64).reshape(len(y))
     except (TypeError, ValueError):
         values = np.full(len(y), np.nan)
     bad = ~((values == np.floor(values)) & (values >= 0) & (values < k))
     if bad.any():
-        _label(y.tolist()[int(np.argmax(bad))], k, where)  # raises, as the eager loss does
+        label = y.tolist()[int(np.argmax(bad))]
+        loss([Value(0.0)] * k if loss is cross_entropy else Value(0.0), label)  # raises
+        raise ValueError(f"{getattr(loss, '__name__', loss)}() got the bad label {label!r}")
     return values.astype(np.int64)
 
 
 def _signs(y: NDArray[Any], k: int) -> NDArray[np.float64]:
-    return 2.0 * _labels(y, 2, "hinge_loss").astype(np.float64) - 1.0
+    return 2.0 * _labels(y, 2, hinge_loss).astype(np.float64) - 1.0
 
 
 def _zero_one(y: NDArray[Any], k: int) -> NDArray[np.float64]:
-    return _labels(y, 2, "binary_cross_entropy").astype(np.float64)
+    return _labels(y, 2, binary_cross_entropy).astype(np.float64)
 
 
 def _onehot(y: NDArray[Any], k: int) -> NDArray[np.float64]:
-    return np.eye(k)[_labels(y, k, "cross_entropy")]
+    return np.eye(k)[_labels(y, k, cross_entropy)]
 
 
 def _numbers(y: NDArray[Any], k: int) -> NDArray[np.float64]:

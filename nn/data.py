@@ -14,6 +14,8 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nn.checks import rng as _make_rng
+
 __all__ = [
     "make_blobs",
     "make_circles",
@@ -40,6 +42,20 @@ def _check_n(n_samples: int, least: int = 1) -> None:
 def _check_noise(noise: float) -> None:
     if not noise >= 0.0 or not math.isfinite(noise):
         raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
+
+
+def _box(center_box: object) -> tuple[float, float]:
+    """``center_box`` as a pair of finite numbers (low, high) with low < high."""
+    try:
+        low, high = (float(v) for v in center_box)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        low = high = math.nan
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(
+            f"center_box must be a pair (low, high) of finite numbers with low < high, "
+            f"got {center_box!r}"
+        )
+    return low, high
 
 
 def _finish(
@@ -76,7 +92,7 @@ def make_moons(
     """
     _check_n(n_samples)
     _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     t_out = np.linspace(0.0, math.pi, n_out)
@@ -116,7 +132,7 @@ def make_circles(
     _check_noise(noise)
     if not 0.0 <= factor < 1.0:
         raise ValueError(f"factor is the inner radius and must be in [0, 1), got {factor}")
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
     t_out = np.linspace(0.0, 2.0 * math.pi, n_out, endpoint=False)
@@ -165,14 +181,14 @@ def make_blobs(
     """
     _check_n(n_samples)
     _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     if centers is None:
         if n_classes < 1 or n_features < 1:
             raise ValueError(
                 f"make_blobs needs n_classes >= 1 and n_features >= 1, "
                 f"got {n_classes} and {n_features}"
             )
-        low, high = center_box
+        low, high = _box(center_box)
         c = rng.uniform(low, high, size=(n_classes, n_features))
     else:
         c = np.asarray(centers, dtype=np.float64)
@@ -210,7 +226,7 @@ def make_spirals(
     _check_noise(noise)
     if n_classes < 1:
         raise ValueError(f"make_spirals needs n_classes >= 1, got {n_classes}")
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     parts = []
     for k, size in enumerate(_class_sizes(n_samples, n_classes)):
         t = np.linspace(0.0, 1.0, size)
@@ -245,7 +261,7 @@ def make_linear(
     """
     _check_n(n_samples)
     _check_noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = _make_rng(seed)
     X = rng.standard_normal((n_samples, 1))
     y = w * X[:, 0] + b
     if noise > 0.0:
@@ -284,7 +300,7 @@ def train_test_split(
             f"test_size={test_size} leaves {n_test} of {n} rows for testing; "
             "both parts need at least one row"
         )
-    order = np.random.default_rng(seed).permutation(n)
+    order = _make_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return Xa[train], Xa[test], ya[train], ya[test]
 
@@ -328,7 +344,7 @@ def train_val_test_split(
             f"val_size={val_size} and test_size={test_size} give {n_val} validation and "
             f"{n_test} test rows of {n}; each of the three parts needs at least one row"
         )
-    order = np.random.default_rng(seed).permutation(n)
+    order = _make_rng(seed).permutation(n)
     test, val, train = order[:n_test], order[n_test : n_test + n_val], order[n_test + n_val :]
     return Xa[train], Xa[val], Xa[test], ya[train], ya[val], ya[test]
 
@@ -365,7 +381,7 @@ def minibatches(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     n = len(Xa)
-    order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
+    order = _make_rng(seed).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         rows = order[start : start + batch_size]
         yield Xa[rows], ya[rows]

@@ -15,13 +15,15 @@ graph. It gives the Value forward's numbers to rounding (1e-12).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
 from autograd import Value, dot
+from nn.checks import rng as _make_rng
 from nn.module import Array, Module, Output
 
 __all__ = ["ACTIVATIONS", "INITS", "MLP", "Layer", "Neuron"]
@@ -35,8 +37,8 @@ Seed: TypeAlias = int | np.random.Generator | None
 
 
 def _np_relu(z: Array) -> Array:
-    # where() rather than maximum(): like Value.relu, nan becomes 0.0.
-    return np.where(z > 0.0, z, 0.0)
+    # maximum() lets nan through, as Value.relu does (a diverged model must not look fine).
+    return np.maximum(z, 0.0)
 
 
 def _np_sigmoid(z: Array) -> Array:
@@ -112,7 +114,8 @@ def _check_size(name: str, n: object) -> int:
 
 def _as_values(x: Inputs, nin: int, who: str) -> list[Value]:
     """One sample as a list of ``nin`` Values; numbers become leaves, shared by every neuron."""
-    if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__len__"):
+    # A dict has a length too, but iterating it gives its keys: refuse it with the strings.
+    if isinstance(x, (str, bytes, Value, Mapping, AbstractSet)) or not hasattr(x, "__len__"):
         raise TypeError(
             f"{who} takes one sample as a list of {nin} numbers or Values, got {type(x).__name__}"
         )
@@ -183,7 +186,7 @@ class Neuron(Module):
         self.nin = _check_size("nin", nin)
         self.nout = 1
         self.activation = _check_activation(activation)
-        rng = np.random.default_rng(seed)
+        rng = _make_rng(seed)
         weights = _init_weights(
             rng, init or _default_init(activation), self.nin, _check_size("fan_out", fan_out)
         )
@@ -214,7 +217,7 @@ class Neuron(Module):
             return super()._predict_batch(A)
         return _dense(A, *self._weights(), self.activation)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation}
 
 
@@ -244,7 +247,7 @@ class Layer(Module):
         self.nin = _check_size("nin", nin)
         self.nout = _check_size("nout", nout)
         self.activation = _check_activation(activation)
-        rng = np.random.default_rng(seed)
+        rng = _make_rng(seed)
         self.neurons = [
             Neuron(nin, activation, seed=rng, init=init, fan_out=self.nout) for _ in range(nout)
         ]
@@ -266,7 +269,7 @@ class Layer(Module):
         W, b = (np.concatenate(parts) for parts in zip(*(n._weights() for n in self.neurons)))
         return _dense(A, W, b, self.activation)
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
 
 
@@ -312,7 +315,7 @@ class MLP(Module):
         self.nout = self.nouts[-1]
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
-        rng = np.random.default_rng(seed)
+        rng = _make_rng(seed)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
         self.layers = [
@@ -348,7 +351,7 @@ class MLP(Module):
             A = layer._predict_batch(A)
         return A
 
-    def _config(self) -> dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         return {
             "nin": self.nin,
             "nouts": list(self.nouts),

@@ -92,27 +92,43 @@ def _scalar(output: Output, where: str) -> Value:
     return outs[0]
 
 
+def _number(value: object, what: str, where: str) -> float:
+    """``value`` as a float; strings are refused (``float("12")`` would read them)."""
+    if not isinstance(value, (str, bytes)):
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(f"{where}() needs {what}, got {type(value).__name__} {value!r}")
+
+
 def _label(target: object, k: int, where: str) -> int:
     """A class label as an int in 0..k-1: ints, numpy ints and whole floats (1.0) pass."""
-    try:
-        value = float(target)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{where}() needs a class label (an int in 0..{k - 1}), got {target!r}"
-        ) from None
+    value = _number(target, f"a class label (an int in 0..{k - 1})", where)
     if not value.is_integer() or not 0 <= value < k:
+        # The binary losses take 0/1; micrograd's demo labels the classes -1/+1.
+        hint = "; micrograd's -1/+1 labels convert with (y + 1) // 2" if value == -1 else ""
         raise ValueError(
             f"{where}() got the label {target!r}, but with k={k} classes labels must be "
-            f"the ints 0..{k - 1}"
+            f"the ints 0..{k - 1}{hint}"
         )
     return int(value)
 
 
-def _targets(target: Target) -> list[float]:
+def _name(k: int, n: int) -> str:
+    """The label of target ``k`` of ``n``: ``target``, or ``target[k]`` when there are several."""
+    return "target" if n == 1 else f"target[{k}]"
+
+
+def _targets(target: Target, where: str) -> list[float]:
     """Regression targets as floats: one number, or a sequence (list, tuple, 1-D array)."""
-    if getattr(target, "ndim", None) == 0 or not hasattr(target, "__iter__"):
-        return [float(target)]  # type: ignore[arg-type]
-    return [float(t) for t in target]
+    if (
+        getattr(target, "ndim", None) == 0
+        or isinstance(target, (str, bytes))
+        or not hasattr(target, "__iter__")
+    ):
+        return [_number(target, "numbers as targets", where)]
+    return [_number(t, "numbers as targets", where) for t in target]
 
 
 @_declare("regression")
@@ -130,13 +146,17 @@ def mse_loss(output: Output, target: Target) -> Value:
     (0.25, -1.0)
     """
     outs = _outputs(output, "mse_loss")
-    targets = _targets(target)
+    targets = _targets(target, "mse_loss")
     if len(targets) != len(outs):
         raise ValueError(
             f"mse_loss() got {len(outs)} outputs but {len(targets)} targets; "
             "give one target per output"
         )
-    squares = [(o - t) ** 2 for o, t in zip(outs, targets)]
+    # A labelled leaf, not a bare number: a drawing shows ``target``, not ``3 (const)``.
+    squares = [
+        (o - Value(t, label=_name(k, len(targets)))) ** 2
+        for k, (o, t) in enumerate(zip(outs, targets))
+    ]
     if len(squares) == 1:
         return squares[0]
     return vsum(squares) * (1.0 / len(squares))
@@ -149,6 +169,11 @@ def hinge_loss(output: Output, target: SupportsFloat) -> Value:
     Zero once the score is on the right side of 0 by a margin of 1; the loss of micrograd's
     moons demo. A score > 0 predicts class 1.
 
+    Labels are 0 and 1, as for every classification loss here (so that accuracy, the data
+    sets and ``binary_cross_entropy`` share one convention); micrograd's demo writes them
+    -1 and +1, which ``(y + 1) // 2`` converts, and the error for -1 says so. A NaN score
+    gives a NaN loss.
+
     >>> from autograd import Value
     >>> hinge_loss(Value(0.25), 1).data, hinge_loss(Value(0.25), 0).data
     (0.75, 1.25)
@@ -156,7 +181,7 @@ def hinge_loss(output: Output, target: SupportsFloat) -> Value:
     0.0
     """
     score = _scalar(output, "hinge_loss")
-    y = 2.0 * _label(target, 2, "hinge_loss") - 1.0
+    y = Value(2.0 * _label(target, 2, "hinge_loss") - 1.0, label="target")
     return (1.0 - score * y).relu()
 
 
@@ -179,8 +204,9 @@ def binary_cross_entropy(output: Output, target: SupportsFloat) -> Value:
     1000.0
     """
     z = _scalar(output, "binary_cross_entropy")
-    y = float(_label(target, 2, "binary_cross_entropy"))
-    # The branch picks the formula whose exp argument is <= 0. Writing relu(z) and |z| as
+    y = Value(float(_label(target, 2, "binary_cross_entropy")), label="target")
+    # The branch picks the formula whose exp argument is <= 0 (a NaN z takes the second,
+    # and gives NaN). Writing relu(z) and |z| as
     # graph nodes instead would give the wrong gradient at exactly z = 0 (both kinks take
     # the derivative 0 there, so the gradient would be -y, not 0.5 - y).
     if z.data >= 0.0:
@@ -205,7 +231,17 @@ def cross_entropy(output: Output, target: SupportsFloat) -> Value:
     (0.239545, [-0.213014, 0.106507, 0.106507])
     """
     logits = _outputs(output, "cross_entropy")
-    c = _label(target, len(logits), "cross_entropy")
+    k = len(logits)
+    c = _number(target, f"a class label (an int in 0..{k - 1})", "cross_entropy")
+    if c.is_integer() and c >= k:  # the usual cause: a model with too few outputs
+        one = " (for one score, use hinge_loss or binary_cross_entropy)" if k == 1 else ""
+        raise ValueError(
+            f"cross_entropy() got the label {target!r}, but with k={k} outputs labels must be "
+            f"the ints 0..{k - 1}: cross-entropy needs one output per class, so use a model "
+            f"with nout = the number of classes{one}"
+        )
+    c = _label(target, k, "cross_entropy")
+    # A NaN logit makes the loss NaN through exp(), whichever value max() keeps here.
     m = max(z.data for z in logits)
     lse = vsum([(z - m).exp() for z in logits]).log() + m
     return lse - logits[c]
@@ -224,7 +260,7 @@ def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
     (0.5, [0.2, -0.4])
     """
     if not alpha >= 0.0 or not math.isfinite(alpha):
-        raise ValueError(f"l2_penalty() needs alpha >= 0, got {alpha}")
+        raise ValueError(f"l2_penalty() needs a finite alpha >= 0, got {alpha}")
     return alpha * vsum([p * p for p in params])
 
 

@@ -175,14 +175,17 @@ class Module:
 
         No graph is built. A 1-D ``X`` is one sample and gives shape (1, nout). ``Neuron``,
         ``Layer`` and ``MLP`` compute it with numpy matrix products (fast: 10^4 rows take
-        milliseconds); other modules (which need ``nin`` and ``nout`` attributes) call the
-        model once per row.
+        milliseconds); other modules call the model once per row. A module without ``nin``
+        and ``nout`` attributes works too: the rows are not checked against ``nin``, and
+        the width of the result is that of the model's output.
 
         >>> from nn import MLP
         >>> MLP(2, [4, 3], seed=0).predict([[0.0, 1.0], [2.0, 3.0]]).shape
         (2, 3)
         """
-        return self._predict_batch(_as_batch(X, self.nin, type(self).__name__))
+        # getattr: Module.__getattr__ raises AttributeError for a missing attribute.
+        nin: int | None = getattr(self, "nin", None)
+        return self._predict_batch(_as_batch(X, nin, type(self).__name__))
 
     def _predict_batch(self, A: Array) -> Array:
         """``predict`` of a checked batch: the model once per row, without a graph.
@@ -191,14 +194,24 @@ class Module:
         """
         with no_grad():
             rows = [_outputs(self(list(row))) for row in A]
-        return np.array([[float(v) for v in row] for row in rows], dtype=np.float64).reshape(
-            len(A), self.nout
-        )
+        out = np.array([[float(v) for v in row] for row in rows], dtype=np.float64)
+        nout: int | None = getattr(self, "nout", None)
+        if nout is None:  # a custom module: its outputs say how wide they are
+            nout = out.shape[1] if out.ndim == 2 else 0
+        return out.reshape(len(A), nout)
 
     # --- saving ---------------------------------------------------------------------------
 
-    def _config(self) -> dict[str, Any]:
-        """The constructor arguments that fix the architecture (what ``nn.save`` stores)."""
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that fix the architecture, as plain JSON values.
+
+        ``nn.save`` stores them and ``nn.load`` rebuilds the model as ``cls(**config)``.
+        ``Neuron``, ``Layer`` and ``MLP`` define it; a custom module defines it to be saved.
+
+        >>> from nn import Layer
+        >>> Layer(2, 3, seed=0).config()
+        {'nin': 2, 'nout': 3, 'activation': 'relu'}
+        """
         return {}
 
     def state_dict(self) -> dict[str, float]:
@@ -237,7 +250,7 @@ class Module:
         return "\n".join(self._repr_lines())
 
     def _header(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._config().items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items())
         return f"{type(self).__name__}({args})"
 
     def _repr_lines(self) -> list[str]:
@@ -273,14 +286,15 @@ def _label(part: Value | Module, path: str) -> None:
         part._name_tree(path)
 
 
-def _as_batch(X: npt.ArrayLike, nin: int, who: str) -> Array:
+def _as_batch(X: npt.ArrayLike, nin: int | None, who: str) -> Array:
     A = np.asarray(X, dtype=np.float64)
     if A.ndim == 1:
         A = A.reshape(1, -1)
     if A.ndim != 2:
+        width = "nin" if nin is None else nin
         raise ValueError(
-            f"{who}.predict() takes X of shape (n, {nin}) or ({nin},), got shape {A.shape}"
+            f"{who}.predict() takes X of shape (n, {width}) or ({width},), got shape {A.shape}"
         )
-    if A.shape[1] != nin:
+    if nin is not None and A.shape[1] != nin:
         raise ValueError(f"{who}.predict() expects {nin} inputs per row, got X of shape {A.shape}")
     return A

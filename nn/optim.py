@@ -18,6 +18,7 @@ PyTorch, and ``load_state_dict()`` puts it back (checked first, all or nothing).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -35,6 +36,16 @@ __all__ = [
 def _check(name: str, value: float, ok: bool, rule: str) -> float:
     if not ok or not math.isfinite(value):
         raise ValueError(f"{name} must be {rule}, got {value!r}")
+    return float(value)
+
+
+def _real(name: str, value: object) -> float:
+    """``value`` if it is a real number (numpy's too), else a TypeError naming ``name``.
+
+    Checked before any comparison, so that ``lr="0.1"`` is not "'>=' not supported".
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
     return float(value)
 
 
@@ -68,6 +79,7 @@ class Optimizer:
                 "pass model.parameters() of a model that has parameters"
             )
         self.params: list[Value] = list(unique.values())
+        lr = _real("lr", lr)
         self.lr = _check("lr", lr, lr >= 0.0, ">= 0")
         # Per-parameter state, keyed by the parameter itself; empty until its first step.
         self.state: dict[Value, ParamState] = {p: {} for p in self.params}
@@ -218,6 +230,7 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
+        momentum, weight_decay = _real("momentum", momentum), _real("weight_decay", weight_decay)
         self.momentum = _check("momentum", momentum, 0.0 <= momentum < 1.0, "in [0, 1)")
         self.weight_decay = _check("weight_decay", weight_decay, weight_decay >= 0.0, ">= 0")
         if nesterov and self.momentum == 0.0:
@@ -259,7 +272,8 @@ class Adam(Optimizer):
 
     Args:
         betas: the decay rates (beta1, beta2) of the two moving averages, each in [0, 1).
-        eps: added to the denominator so that a zero gradient does not divide by zero.
+        eps: added to the denominator so that a zero gradient does not divide by zero;
+            must be > 0.
         weight_decay: L2 strength, added to the gradient as in ``torch.optim.Adam``.
 
     >>> w = Value(1.0)
@@ -281,14 +295,19 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if len(betas) != 2:
+        if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        b1, b2 = betas
+        b1, b2 = _real("betas[0]", betas[0]), _real("betas[1]", betas[1])
+        eps, weight_decay = _real("eps", eps), _real("weight_decay", weight_decay)
         self.betas = (
             _check("betas[0]", b1, 0.0 <= b1 < 1.0, "in [0, 1)"),
             _check("betas[1]", b2, 0.0 <= b2 < 1.0, "in [0, 1)"),
         )
         self.eps = _check("eps", eps, eps >= 0.0, ">= 0")
+        if eps == 0.0:  # a zero gradient's step is 0 / (0 + eps)
+            raise ValueError(
+                "eps must be > 0, got 0.0: it keeps a zero gradient from dividing by zero"
+            )
         self.weight_decay = _check("weight_decay", weight_decay, weight_decay >= 0.0, ">= 0")
 
     @property

@@ -60,6 +60,10 @@ class HistoryLike(Protocol):
     def accuracy(self) -> Sequence[float] | None: ...
 
 
+# The validation curves, drawn over the training curves when the history has them.
+_VAL_COLOR = _COLORS[5]
+
+
 def font_settings(lang: str = "en") -> dict[str, Any]:
     """The matplotlib settings (``rcParams``) that draw ``lang``'s text with a font that has it.
 
@@ -124,6 +128,8 @@ def plot_history(
 ) -> Path:
     """Save the loss per epoch (and the accuracy below it, if there is one) to ``path``.
 
+    When the history has ``val_loss`` (and ``val_accuracy``), as ``fit`` records them with
+    ``validation_data``, each panel shows the validation curve too, with a legend.
     ``lang`` is the language of the labels: "en" or "ja".
 
     >>> import tempfile, types
@@ -143,19 +149,40 @@ def _plot_history(
     if not losses:
         raise ValueError("plot_history() got a history with no epochs; train first")
     accuracy = _finite_list(history.accuracy or [], "history.accuracy")
+    # getattr: a history from before validation (or a SimpleNamespace) has no such lists.
+    val_loss = _finite_list(getattr(history, "val_loss", None) or [], "history.val_loss")
+    val_acc = _finite_list(getattr(history, "val_accuracy", None) or [], "history.val_accuracy")
     figure = figure_class(figsize=_SIZE, dpi=_DPI, layout="constrained")
     rows = 2 if accuracy else 1
     axes = figure.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
     epochs = np.arange(1, len(losses) + 1)
-    axes[0].plot(epochs, losses, color=_COLORS[0], linewidth=1.8)
+    train_label = message("plot.training", lang)
+    axes[0].plot(epochs, losses, color=_COLORS[0], linewidth=1.8, label=train_label)
+    if val_loss:
+        val_epochs = np.arange(1, len(val_loss) + 1)
+        label = message("plot.validation", lang)
+        axes[0].plot(val_epochs, val_loss, color=_VAL_COLOR, linewidth=1.8, label=label)
+        axes[0].legend()
+    span = losses + val_loss  # both curves decide the scale
     axes[0].set_ylabel(message("plot.loss", lang))
-    if min(losses) > 0 and max(losses) / min(losses) > 100:
+    if min(span) > 0 and max(span) / min(span) > 100:
         axes[0].set_yscale("log")  # a loss falling by orders of magnitude reads better in log
     axes[0].set_title(title or message("plot.history.title", lang, loss=losses[-1]))
     if accuracy:
-        axes[1].plot(np.arange(1, len(accuracy) + 1), accuracy, color=_COLORS[1], linewidth=1.8)
+        axes[1].plot(
+            np.arange(1, len(accuracy) + 1),
+            accuracy,
+            color=_COLORS[1],
+            linewidth=1.8,
+            label=train_label,
+        )
+        if val_acc:
+            label = message("plot.validation", lang)
+            val_epochs = np.arange(1, len(val_acc) + 1)
+            axes[1].plot(val_epochs, val_acc, color=_VAL_COLOR, linewidth=1.8, label=label)
+            axes[1].legend()
         axes[1].set_ylabel(message("plot.accuracy", lang))
-        top = 1.0 if max(accuracy) <= 1.0 else 100.0
+        top = 1.0 if max(accuracy + val_acc) <= 1.0 else 100.0
         axes[1].set_ylim(0.0, top * 1.03)
         axes[1].axhline(top, color="0.7", linewidth=0.8, linestyle="--")
     axes[-1].set_xlabel(message("plot.epoch", lang))

@@ -24,7 +24,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from autograd import Value, explain, no_grad
-from autograd.page import assets, page, stepper_html, strings, write_text
+from autograd.page import assets, page, stepper_html, write_text
+from nn.i18n import templates
 from nn.module import Module
 from nn.train import History
 
@@ -188,7 +189,7 @@ def write_report(
     >>> "<canvas" in out.read_text(encoding="utf-8")
     True
     """
-    text = strings(lang)
+    text = templates("report.", lang)
     css, js = assets()
     web = Path(__file__).with_name("web")
     report_css = (web / "report.css").read_text(encoding="utf-8")
@@ -248,7 +249,7 @@ def write_report(
     blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     parts.append(f'<script type="application/json" id="report-data">{blob}</script>')
     document = page(
-        text["report_title"],
+        text["title"],
         "\n".join(parts),
         lang=lang,
         css=[css, report_css],

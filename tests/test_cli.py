@@ -277,6 +277,16 @@ def test_autograd_gradcheck_passes_and_fails_with_the_right_exit(tmp_path: Path)
     assert "FAILED" in bad.stdout and "Traceback" not in bad.stderr
 
 
+def test_autograd_bindings_fold_look_alike_names_as_the_expression_does(tmp_path: Path) -> None:
+    # Issue 12: ｘ in the expression means x, so ｘ=1 must bind it (it was a KeyError).
+    folded = run("-m", "autograd", "gradcheck", "ｘ*2", "ｘ=1", cwd=tmp_path)
+    assert folded.returncode == 0, folded.stderr
+    assert re.search(r"^x +1 .* ok$", folded.stdout, re.MULTILINE)
+    twice = run("-m", "autograd", "gradcheck", "x*2", "x=1", "ｘ=2", cwd=tmp_path)
+    assert twice.returncode != 0
+    assert twice.stderr.strip().count("\n") == 0 and "given twice" in twice.stderr
+
+
 def test_autograd_explain_shows_each_step(tmp_path: Path) -> None:
     result = run("-m", "autograd", "explain", "x*y + x", "x=3", "y=4", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

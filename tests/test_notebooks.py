@@ -1,7 +1,9 @@
 """The tutorial notebooks run top to bottom, and the committed copies match their sources.
 
 Each notebook is executed in its own folder with a fresh ``python3`` kernel, as a reader
-would run it from a checkout. Skipped only when nbclient or ipykernel is not installed.
+would run it from a checkout. Skipped only when nbclient or ipykernel is not installed, or
+when the notebook needs an optional package that is not (its source's header says so:
+``# needs: torch``).
 A notebook whose figures lack glyphs (Japanese words drawn without a CJK font) fails.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -28,7 +31,12 @@ SERIES = [
     "05_checking_gradients",
     "06_learning_rates_and_optimizers",
     "07_from_scalars_to_tensors",
+    "08_graduating_to_pytorch",
 ]
+# Optional packages a notebook may need; its source declares each in a header line
+# before the first cell, `# needs: torch`, and is skipped where one is missing.
+OPTIONAL = ("torch",)
+NEEDS = re.compile(r"^# needs: (?P<modules>.+)$", re.M)
 
 
 # matplotlib's warning for a character its fonts cannot draw (a box appears instead).
@@ -45,6 +53,12 @@ def _load_builder() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _needs(source: str) -> list[str]:
+    """The optional packages a notebook source declares in its header (before any cell)."""
+    header = source.split("# %%", 1)[0]
+    return [m.strip() for found in NEEDS.finditer(header) for m in found["modules"].split(",")]
 
 
 def _language(path: Path) -> str:
@@ -66,6 +80,24 @@ def test_the_whole_series_is_there() -> None:
     sources = sorted(p.stem for p in (NOTEBOOK_DIR / "src").glob("*.py"))
     built = sorted({p.stem for p in NOTEBOOKS})
     assert sources == built, "every source builds an English and a Japanese notebook"
+
+
+@pytest.mark.parametrize(
+    "source", sorted((NOTEBOOK_DIR / "src").glob("*.py")), ids=lambda p: p.stem
+)
+def test_a_notebook_that_imports_an_optional_package_declares_it(source: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    imported = [m for m in OPTIONAL if re.search(rf"^\s*(?:import|from) {m}\b", text, re.M)]
+    needs = _needs(text)
+    assert set(needs) <= set(OPTIONAL), f"{source.name}: unknown needs {needs}"
+    missing = sorted(set(imported) - set(needs))
+    assert not missing, f"{source.name} imports {missing}: add `# needs: {', '.join(missing)}`"
+
+
+def test_needs_is_read_from_the_header_only() -> None:
+    assert _needs("# needs: torch\n# %%\nimport torch\n") == ["torch"]
+    assert _needs("# %% [markdown] en\n# needs: torch\n") == []
+    assert _needs("# header\n# needs: torch, sklearn\n\n# %%\n") == ["torch", "sklearn"]
 
 
 def test_the_builder_resolves_words_and_comments_per_language() -> None:
@@ -130,6 +162,9 @@ def test_notebook_runs_top_to_bottom(path: Path, monkeypatch: pytest.MonkeyPatch
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
+    source = NOTEBOOK_DIR / "src" / f"{path.stem}.py"
+    for module in _needs(source.read_text(encoding="utf-8")) if source.exists() else []:
+        pytest.importorskip(module, reason=f"{_name(path)} needs {module}")
     pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     monkeypatch.setenv("PYTHONPATH", pythonpath)
     nb = nbformat.read(path, as_version=4)
@@ -160,3 +195,18 @@ def test_a_figure_that_lacks_glyphs_is_caught(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nbclient.NotebookClient(nb, timeout=60, kernel_name="python3").execute()
     assert MISSING_GLYPH.search(_stream_text(nb))
+
+
+def test_the_docs_picture_is_the_japanese_notebooks_overlay() -> None:
+    """docs/images/pytorch_overlay.ja.png is copied from notebook 08's output, not redrawn."""
+    images = ROOT / "docs" / "images"
+    sys.path.insert(0, str(images))
+    try:
+        from make_images import notebook_figure
+    finally:
+        sys.path.pop(0)
+    figure = notebook_figure(NOTEBOOK_DIR / "ja" / "08_graduating_to_pytorch.ipynb")
+    assert figure.startswith(b"\x89PNG")
+    assert (images / "pytorch_overlay.ja.png").read_bytes() == figure, (
+        "run `python docs/images/make_images.py` after rebuilding notebook 08"
+    )

@@ -17,19 +17,21 @@ __all__ = ["caption", "grad_text"]
 _CAPTION_PARENTS = 4  # products spelled out in a step picture's caption
 
 
-def grad_text(node: Value, snapshot: Snapshot | None) -> str:
+def grad_text(node: Value, snapshot: Snapshot | None, lang: str = "en") -> str:
     """``grad 0.5``; in a step picture ``grad ?`` (nothing yet) or ``grad 0.5 + ?`` (partial).
 
-    >>> grad_text(Value(1.0), None)
-    'grad 0'
+    >>> grad_text(Value(1.0), None), grad_text(Value(1.0), None, "ja")
+    ('grad 0', '勾配 0')
     """
     if snapshot is None:
-        return f"grad {number(node.grad)}"
-    if node in snapshot.complete:
-        return f"grad {number(snapshot.grads[node])}"
-    if node in snapshot.grads:
-        return f"grad {number(snapshot.grads[node])} + ?"
-    return "grad ?"
+        value = number(node.grad)
+    elif node in snapshot.complete:
+        value = number(snapshot.grads[node])
+    elif node in snapshot.grads:
+        value = f"{number(snapshot.grads[node])} + ?"
+    else:
+        value = "?"
+    return say("grad_cell", lang, value=value)
 
 
 def caption(record: Replay, k: int, lang: str = "en") -> str:

@@ -111,6 +111,13 @@ def draw_dot(
         # Rank all nodes together, not each module box apart: only then do the two-rank
         # arrows into a box (see _add_edges) put each layer wholly after the one before.
         graph.graph_attr["newrank"] = "true"
+        if rankdir in ("LR", "RL"):
+            # Few rounds of crossing reduction, so that a layer's neurons keep the order they
+            # are written in (0, 1, 2, ...): with more, dot stacked the neurons of a capped
+            # layer 0, 2, 4, ..., 1, 3, ... to save crossings that the picture does not have.
+            # Invisible rank=same arrows between neurons do not hold across module boxes.
+            # Ranks that run down start from the opposite order: dot's usual rounds suit them.
+            graph.graph_attr["mclimit"] = "0.2"
     # In graph order, not set order: the same graph must give the same DOT text every run.
     paths = dict.fromkeys(module[n] for n in order if n in shown and n in module)
     subgraphs = layout.cluster_graphs(paths, cls)
@@ -127,7 +134,7 @@ def draw_dot(
                 ids[node], style.cells([say("constant_box", lang, name=label)]), **_CONSTANT
             )
             continue
-        _add_value(where, ids[node], node, label, snapshot, color_by_grad, node is focus)
+        _add_value(where, ids[node], node, label, snapshot, color_by_grad, node is focus, lang)
         if node.parents:
             current = snapshot is not None and snapshot.step.node is node
             fill = {"style": "filled", "fillcolor": style.CURRENT} if current else {}
@@ -142,7 +149,7 @@ def draw_dot(
     _add_edges(graph, order, shown, ids, carried, names, module)
     captions = layout.add_hidden(graph, order, shown, users, ids, lang)
     if color_by_grad:
-        graph.node("legend", style.legend(), shape="plaintext")
+        graph.node("legend", style.legend(lang), shape="plaintext")
     if snapshot is not None and explanation is not None:
         captions.insert(0, caption(explanation, snapshot.step.index, lang))
     if captions:
@@ -218,6 +225,7 @@ def _add_value(
     snapshot: Snapshot | None,
     color_by_grad: bool,
     is_focus: bool,
+    lang: str,
 ) -> None:
     """The box for one Value: ``name | data | grad`` side by side, filled and outlined as asked.
 
@@ -226,7 +234,11 @@ def _add_value(
     ("flat edge ... lost edge"), and a table reads the same in every ``rankdir``. The box is
     sized to the table (``margin=0``, ``height=0``), so the rules between cells reach its frame.
     """
-    fields = [label, f"data {number(node.data)}", grad_text(node, snapshot)]
+    fields = [
+        label,
+        say("data_cell", lang, value=number(node.data)),
+        grad_text(node, snapshot, lang),
+    ]
     attrs = {"shape": "box", "margin": "0", "height": "0", "width": "0"}
     if snapshot is not None and snapshot.step.node is node:
         attrs.update(style="filled", fillcolor=style.CURRENT, penwidth="2.5")

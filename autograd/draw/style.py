@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import math
 
+from autograd.messages import say
+
 __all__ = ["grad_color"]
 
 _VANISHING = 1e-4  # |grad| at which the fill is fully blue
@@ -44,13 +46,13 @@ def grad_color(g: float) -> str:
     return f"#{r:02x}{g_:02x}{b:02x}"
 
 
-def legend() -> str:
+def legend(lang: str = "en") -> str:
     """An HTML-like label: the colour scale with a few sample gradients."""
     samples = [("0", 0.0), ("1e-4", 1e-4), ("0.01", 1e-2), ("1", 1.0), ("10", 1e1), ("1e2", 1e2)]
     cells_ = "".join(f'<td bgcolor="{grad_color(g)}">{text}</td>' for text, g in samples)
     return (
         '<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
-        f'<tr><td colspan="{len(samples)}">|grad|: blue vanishes, red explodes</td></tr>'
+        f'<tr><td colspan="{len(samples)}">{html.escape(say("legend", lang))}</td></tr>'
         f"<tr>{cells_}</tr></table>>"
     )
 

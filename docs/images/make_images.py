@@ -3,11 +3,15 @@
 * ``graph.svg``, ``explain.txt`` and ``backprop_step_2.svg``: micrograd's neuron,
   ``o = tanh(x1*w1 + x2*w2 + b)``, after ``backward()``;
 * ``moons_graph.svg``: the picture ``python -m nn`` draws for its default run (the loss of
-  one example, boxed by layer and neuron, coloured by gradient), copied from a run made here.
+  one example, boxed by layer and neuron, coloured by gradient), copied from a run made here;
+* ``pytorch_overlay.ja.png``: copied from notebook 08's committed outputs, so it is drawn in
+  one place (rebuild the notebook first: ``python notebooks/build.py ja/08``).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import subprocess
@@ -53,6 +57,18 @@ def moons_graph(target: Path) -> None:
         shutil.copyfile(Path(folder) / "graph.svg", target)
 
 
+def notebook_figure(notebook: Path, index: int = 0) -> bytes:
+    """The PNG bytes of the ``index``-th figure among a committed notebook's outputs."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    pngs = [
+        output["data"]["image/png"]
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    return base64.b64decode(pngs[index])
+
+
 def main() -> None:
     o = neuron()
     o.backward()
@@ -60,6 +76,9 @@ def main() -> None:
     (HERE / "explain.txt").write_text(str(explain(o)) + "\n", encoding="utf-8")
     (HERE / "backprop_step_2.svg").write_bytes(explain(o).frame(2).pipe(format="svg"))
     moons_graph(HERE / "moons_graph.svg")
+    notebooks = HERE.parents[1] / "notebooks"
+    overlay = notebook_figure(notebooks / "ja" / "08_graduating_to_pytorch.ipynb")
+    (HERE / "pytorch_overlay.ja.png").write_bytes(overlay)
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ loss = err ** 2;   loss.label = "L"
 
 print(T(f"prediction ŷ = {y_hat.data}, error = {err.data}, loss L = {loss.data}",
         f"予測 ŷ = {y_hat.data}, 誤差 = {err.data}, 損失 L = {loss.data}"))
-draw_dot(loss)
+draw_dot(loss, lang=LANG)
 
 # %% [markdown] en
 # Read the picture left to right: it is the forward pass. Each box holds a value (and, so
@@ -176,7 +176,7 @@ assert w.grad == dL_dw_by_hand and b.grad == dL_db_by_hand
 # エンジンはどの葉がパラメータなのかを知らないので、すべて計算してしまうのです。
 
 # %%
-draw_dot(loss)
+draw_dot(loss, lang=LANG)
 
 # %% [markdown] en
 # The local derivatives are not hidden: each node will tell you its own, one per parent, in
@@ -227,7 +227,7 @@ f = a * a + a
 f.label = "f"
 f.backward()
 print(T("df/da by backward:", "backward による df/da:"), a.grad, T("  by calculus: 2a + 1 =", "  微分の公式 2a + 1 ="), 2 * a.data + 1)
-draw_dot(f)
+draw_dot(f, lang=LANG)
 
 # %% [markdown] en
 # That addition has a side effect you must know about when training: `backward()` **adds**
@@ -275,7 +275,7 @@ print(T(f"do/dn by hand: 1 - o² = {1 - o.data ** 2:.4f};   by backward: {n.grad
         f"do/dn   手計算: 1 - o² = {1 - o.data ** 2:.4f};   backward: {n.grad:.4f}"))
 print(T(f"do/dw1 by hand: (1 - o²)·x1 = {(1 - o.data ** 2) * x1.data:.4f};   by backward: {w1.grad:.4f}",
         f"do/dw1  手計算: (1 - o²)·x1 = {(1 - o.data ** 2) * x1.data:.4f};   backward: {w1.grad:.4f}"))
-draw_dot(o)
+draw_dot(o, lang=LANG)
 
 # %% [markdown] en
 # ## Notebook 1 again, without any calculus

@@ -64,7 +64,7 @@ def make_loss():
     return loss, w, b
 
 loss, w, b = make_loss()
-draw_dot(loss)
+draw_dot(loss, lang=LANG)
 
 # %% [markdown] en
 # ## Which node first? The order matters
@@ -108,11 +108,11 @@ print(T("backprop visits:             ",
 # ## 表：誤差逆伝播のすべての掛け算
 #
 # `explain(loss)` は `loss.backward()` と同じ道順をたどりますが、`.grad` を更新するだけでなく、
-# 各ステップを書き留めます。各行は、1つの親へ送られる1つの積 `upstream × local` です。
-# 最後の列は、その時点までにその親が受け取った勾配の合計です。
+# 各ステップを書き留めます。各行は、1つの親ノードへ送られる1つの積「上流の勾配 × 局所的な微分」
+# です。最後の列（親の合計）は、その時点までにその親ノードが受け取った勾配の合計です。
 
 # %%
-e = explain(loss)
+e = explain(loss, lang=LANG)
 print(e)
 
 # %% [markdown] en
@@ -156,7 +156,7 @@ print(e)
 #
 # * 色の付いたノードが、このステップで処理されたノードです。タイトルにその掛け算が書かれています。
 # * 赤い矢印はすでに勾配を運んだ辺で、運んだ積がラベルになっています。
-# * `grad ?` は、そのノードにまだ何も届いていないことを表します。
+# * `勾配 ?` は、そのノードにまだ何も届いていないことを表します（`勾配 1 + ?` は途中まで届いたもの）。
 
 # %%
 for k in range(len(e)):
@@ -208,14 +208,14 @@ print(T("after backward():  w.grad =", "backward() の後: w.grad ="), w.grad, T
 # ここまでの例では、どのノードも1回しか使われていませんでした。今度は `a` を2回使います。
 # `g = a·b`、`f = g + a` とすると、`df/da = b + 1` で、2本の道の和です。
 # 逆伝播は `a` に2回やってきます。まず `f` から（直接の道で、寄与は 1）、次に `g` から（寄与は `b`）。
-# 2つのステップの間、`a` の勾配はまだ途中で、図では `grad 1 + ?` と描かれます。
+# 2つのステップの間、`a` の勾配はまだ途中で、図では `勾配 1 + ?` と描かれます。
 # だからこそ、両方が済むまで `a` を処理してはいけないのです。
 
 # %%
 a, b2 = Value(2.0, label="a"), Value(-3.0, label="b")
 g = a * b2; g.label = "g"
 f = g + a;  f.label = "f"
-e2 = explain(f)
+e2 = explain(f, lang=LANG)
 print(e2)
 
 # %%

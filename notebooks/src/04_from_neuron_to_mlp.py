@@ -73,7 +73,7 @@ neuron = nn.Neuron(2, activation="tanh", seed=0)
 out = neuron([1.0, -2.0])
 print([name for name, _ in neuron.named_parameters()])
 out.backward()
-draw_dot(out)
+draw_dot(out, lang=LANG)
 
 # %% [markdown] en
 # ## The data: two moons
@@ -227,7 +227,7 @@ plt.show()
 
 # %%
 tiny = nn.MLP(2, [2, 1], seed=0)
-draw_dot(tiny([1.0, -2.0]), cluster=True)
+draw_dot(tiny([1.0, -2.0]), cluster=True, lang=LANG)
 
 # %% [markdown] en
 # For the moons we use two hidden layers of 16 neurons. The training loop is exactly the

@@ -814,6 +814,35 @@ def test_a_neurons_weights_are_stacked_in_order(rankdir: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sizes", "max_nodes", "rankdir"),
+    [
+        ([4, 4, 1], None, "LR"),
+        ([8, 8, 1], 30, "LR"),
+        ([16, 16, 1], 40, "LR"),  # python -m nn's picture: it stacked 0, 2, 4, ..., 1, 3, ...
+        ([16, 16, 1], None, "LR"),
+        ([4, 4, 1], None, "RL"),
+        ([8, 8, 1], None, "TB"),
+        ([4, 4, 1], None, "BT"),
+    ],
+)
+def test_a_layers_neurons_are_stacked_in_numeric_order(
+    sizes: list[int], max_nodes: int | None, rankdir: str
+) -> None:
+    loss = mlp_loss(sizes)
+    where = plain_positions(draw_dot(loss, cluster=True, max_nodes=max_nodes, rankdir=rankdir))
+    name = ids(loss)
+    sideways = rankdir in ("LR", "RL")
+    for layer, size in enumerate(sizes):
+        outputs = [n for n in topo_sort(loss) if n.label.startswith(f"layers.{layer}.neurons.")]
+        outputs = [n for n in outputs if n.label.count(".") == 3 and name[n] in where]
+        # Top to bottom when the ranks run sideways, left to right when they run down.
+        seen = sorted(outputs, key=lambda n: -where[name[n]][1] if sideways else where[name[n]][0])
+        numbers = [int(n.label.rsplit(".", 1)[1]) for n in seen]
+        assert numbers == sorted(numbers), (layer, numbers)
+        assert len(numbers) == size or max_nodes is not None
+
+
+@pytest.mark.parametrize(
     ("sizes", "max_nodes"), [([4, 4, 1], None), ([16, 16, 1], 40)], ids=["whole", "moons-capped"]
 )
 def test_each_layer_is_drawn_to_the_right_of_the_one_before(

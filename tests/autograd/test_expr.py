@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import math
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value, detect_anomaly
-from autograd.expr import FUNCTIONS, Expression, ExpressionError, parse
+from autograd import Value, detect_anomaly, expr
+from autograd.expr import FUNCTIONS, Expression, ExpressionError, fold_name, parse
 
 # --- what it accepts and computes -------------------------------------------------------------
 
@@ -322,12 +322,189 @@ def test_variables_are_exactly_the_names_in_the_text(tree: Tree) -> None:
 
 def test_a_valid_expression_never_looks_up_source_text(monkeypatch: pytest.MonkeyPatch) -> None:
     # Finding a node's text is linear in the source; doing it per node made parse quadratic
-    # (2,000 terms took seconds). Only error messages may need it.
+    # (2,000 terms took seconds). Only error messages may need it. (The lookup was
+    # ast.get_source_segment, itself quadratic on a long line; it is expr_text.span now.)
     calls: list[object] = []
-    real = ast.get_source_segment
-    monkeypatch.setattr(ast, "get_source_segment", lambda *a, **k: calls.append(a) or real(*a))
+    real = expr.span
+    monkeypatch.setattr(expr, "span", lambda *a, **k: calls.append(a) or real(*a))
     parse("+".join(["tanh(x)"] * 2000)).evaluate({"x": 0.5})
     assert calls == []
     with pytest.raises(ExpressionError, match=r"x\.real"):
         parse("tanh(x.real)")
     assert calls
+
+
+# --- hostile and huge input (issue 12, items 6 and 13) ----------------------------------------
+
+MESSAGE_BOUND = 400  # an excerpt of 80 characters, the column and the allow-list
+
+
+def test_a_huge_refusal_quotes_a_short_excerpt_and_the_operators_column() -> None:
+    # The message used to echo the whole text (1,000,051 characters here).
+    text = "a" * 1_000_000 + " % 2"
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    message = str(info.value)
+    assert len(message) < MESSAGE_BOUND
+    assert message.startswith("operator % is not allowed: 'aaa")
+    # The excerpt keeps both ends, so the operator shows; the column is the %'s, in characters.
+    assert re.search(r"'a+\.\.\.a+ % 2' at column 1000002;", message)
+
+
+def test_a_refused_piece_inside_a_huge_text_is_quoted_in_a_short_window() -> None:
+    text = " + ".join(["x"] * 100_000) + " + y.real"
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    message = str(info.value)
+    assert len(message) < MESSAGE_BOUND
+    assert message.startswith("attribute access is not allowed: '...")
+    assert f"x + x + y.real' at column {text.index('.real') + 1};" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("(x +\n y.real)", "at line 2, column 2"),  # lines and columns as an editor counts them
+        ("ｘ + é + y.real", "at column 9"),  # characters, not UTF-8 bytes (ast's unit)
+        ("tanh(x) + (\n  ｘ ^ 2)", "at line 2, column 5"),  # the operator's own column
+    ],
+)
+def test_refusals_give_the_line_and_column_in_characters(text: str, where: str) -> None:
+    with pytest.raises(ExpressionError, match=re.escape(where)):
+        parse(text)
+
+
+def test_a_huge_syntax_error_quotes_a_window_around_the_error() -> None:
+    text = "x + " * 200_000 + "* y"
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    message = str(info.value)
+    assert len(message) < MESSAGE_BOUND
+    assert re.match(r"cannot parse '\.\.\.[x +]+ \* y': invalid syntax at column 800001$", message)
+
+
+def test_binding_messages_list_a_few_names_and_say_how_many() -> None:
+    text = " + ".join(f"v{k}" for k in range(10_000))
+    with pytest.raises(ExpressionError) as info:
+        parse(text).evaluate({})
+    message = str(info.value)
+    assert len(message) < MESSAGE_BOUND
+    assert "no value for variable v0, v1, v2, v3, v4, ... (10000 in all)" in message
+
+
+def test_a_flat_sum_of_3000_terms_is_a_chain_not_deep_nesting() -> None:
+    x = Value(1.5, "x")
+    out = parse(" + ".join(["x"] * 3000)).evaluate({"x": x})
+    out.backward()
+    assert (out.data, x.grad) == (4500.0, 3000.0)
+
+
+def test_long_mixed_chains_compute_left_to_right_as_python_does() -> None:
+    rng = random.Random(12)
+    terms = [f"{rng.uniform(0.5, 2.0)!r}" for _ in range(6000)]
+    ops = [rng.choice("+-*/") for _ in terms[1:]]
+    text = "x" + "".join(f" {op} {term}" for op, term in zip(ops, terms[1:]))
+    expected = _python_left_to_right(0.7, ops, [float(t) for t in terms[1:]])
+    got = parse(text).evaluate({"x": 0.7}).data
+    assert got == expected
+
+
+def _python_left_to_right(x: float, ops: list[str], numbers: list[float]) -> float:
+    """x op a op b ... as Python computes it (* and / first, then + and -, left to right)."""
+    total, sign, product = 0.0, 1.0, x
+    for op, number in zip(ops, numbers):
+        if op == "*":
+            product = product * number
+        elif op == "/":
+            product = product / number
+        else:
+            total = total + sign * product if sign > 0 else total - product
+            sign, product = (1.0 if op == "+" else -1.0), number
+    return total + product if sign > 0 else total - product
+
+
+def test_long_chains_inside_calls_and_brackets_and_of_products_are_accepted() -> None:
+    inner = " + ".join(["x"] * 4000)
+    assert parse(f"tanh(({inner}) / 4000)").evaluate({"x": 0.5}).data == math.tanh(0.5)
+    assert parse(" * ".join(["x"] * 4000)).evaluate({"x": 1.0}).data == 1.0
+    assert parse("-" + " - ".join(["x"] * 4000)).evaluate({"x": 1.0}).data == -4000.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(" * 1000 + "x" + ")" * 1000, "too many nested parentheses"),
+        ("tanh(" * 100_000 + "x" + ")" * 100_000, "too many nested parentheses"),
+        ("-" * 100_000 + "x", "nested too deeply"),
+        ("x**" * 100_000 + "x", "nested too deeply"),
+    ],
+)
+def test_real_deep_nesting_is_still_refused_with_a_short_message(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    assert message in str(info.value)
+    assert len(str(info.value)) < MESSAGE_BOUND
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        (".real", "attribute access is not allowed"),
+        (" % 2", "operator % is not allowed"),
+        (" ^ 2", "operator ^ is not allowed (for a power write **)"),
+        (" + 'a'", "string is not allowed"),
+        (" + (lambda: 1)", "lambda is not allowed"),
+        (" + [1][0]", "subscript or list is not allowed"),
+        (" + print(1)", "unknown function 'print'"),
+        (" + pi(x)", "pi is a constant, not a function"),
+        (" + tanh(x, x)", "a second argument or a tuple is not allowed"),
+        (" + tanh()", "an empty call is not allowed"),
+        (" < 1", "comparison is not allowed"),
+        (" + True", "'True' is not a number"),
+    ],
+)
+def test_a_long_chain_with_a_refused_piece_names_it(tail: str, message: str) -> None:
+    text = " + ".join(["x"] * 4000) + tail
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    assert message in str(info.value)
+    assert len(str(info.value)) < MESSAGE_BOUND
+
+
+def test_pi_and_e_are_constants() -> None:
+    x = Value(1.0, "x")
+    out = parse("e**x * sin(pi/2)").evaluate({"x": x})
+    out.backward()
+    assert out.data == pytest.approx(math.e, rel=1e-15)
+    assert x.grad == pytest.approx(math.e, rel=1e-15)  # d/dx e**x = e**x
+    assert parse("2*pi").evaluate({}).data == 2 * math.pi
+    assert parse("e + x").variables == ("x",)
+    assert parse("2*pi*x").postfix() == f"{2 * math.pi!r} x *"  # folded like any number
+    assert parse("1e3 * x").postfix() == "1000.0 x *"  # the e of a literal is not the constant
+
+
+@pytest.mark.parametrize("name", ["pi", "e", "ｅ"])
+def test_pi_and_e_are_refused_as_binding_names(name: str) -> None:
+    with pytest.raises(ExpressionError, match=r"is the constant .*not a variable; give your"):
+        parse("x + 1").evaluate({"x": 1.0, name: 2.0})
+
+
+def test_a_lookalike_name_is_the_same_variable_in_the_text_and_in_the_bindings() -> None:
+    # Python reads the fullwidth ｘ as x (NFKC); a binding written ｘ=1 must mean it too.
+    expression = parse("ｘ * 2")
+    assert expression.variables == ("x",)
+    assert expression.evaluate({"ｘ": 3.0}).data == 6.0
+    assert expression.evaluate({"x": 3.0}).data == 6.0
+    leaf = expression.evaluate({"ｘ": 3.0}).parents[0]
+    assert leaf.label == "x"
+    assert fold_name("ｘ") == "x" and fold_name("ﬁ") == "fi" and fold_name("x") == "x"
+
+
+def test_two_bindings_folding_to_one_name_are_refused() -> None:
+    with pytest.raises(ExpressionError, match="x, ｘ name the same variable x"):
+        parse("x * 2").evaluate({"x": 1.0, "ｘ": 2.0})
+
+
+def test_a_binding_name_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="a variable's name is a str, got int"):
+        parse("x").evaluate({1: 2.0})  # type: ignore[dict-item]

@@ -185,6 +185,8 @@ def test_a_bad_label_raises_the_eager_losses_error() -> None:
     X = np.zeros((2, 2))
     with pytest.raises(ValueError, match=r"cross_entropy\(\) got the label 3"):
         CompiledStep(model, nn.cross_entropy).step(X, np.array([0, 3]), opt)
+    with pytest.raises(ValueError, match=r"got the label 2, but with k=2"):
+        CompiledStep(nn.MLP(2, [2], seed=0), nn.cross_entropy).step(X, np.array([2, 0]), opt)
     with pytest.raises(ValueError, match=r"hinge_loss\(\) got the label 0.5"):
         CompiledStep(nn.MLP(2, [1], seed=0), nn.hinge_loss).step(X, np.array([0.5, 1]), opt)
     with pytest.raises(ValueError, match="2 outputs but 1 targets"):

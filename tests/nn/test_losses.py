@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from nn import (
     l2_penalty,
     mse_loss,
 )
+from nn.losses import LossFn
 
 logits = st.floats(-30.0, 30.0, allow_nan=False)
 
@@ -285,3 +287,108 @@ def test_losses_match_torch(name: str) -> None:
         expected.backward()
         assert value == pytest.approx(expected.item(), rel=1e-12, abs=1e-14)
         assert grads == pytest.approx(t.grad.tolist(), rel=1e-10, abs=1e-14)
+
+
+# --- NaN propagates, labels and targets are what they say ---------------------------------
+
+NAN = float("nan")
+needs_relu_fix = pytest.mark.xfail(strict=True, reason="needs core relu nan fix")
+
+
+@pytest.mark.parametrize(
+    ("loss", "output", "target"),
+    [
+        (mse_loss, [NAN], 1.0),
+        (mse_loss, [1.0, NAN], [0.0, 0.0]),
+        pytest.param(hinge_loss, [NAN], 1, marks=needs_relu_fix),
+        pytest.param(hinge_loss, [NAN], 0, marks=needs_relu_fix),
+        (binary_cross_entropy, [NAN], 1),
+        (binary_cross_entropy, [NAN], 0),
+        (cross_entropy, [NAN, 0.0, 1.0], 0),
+        (cross_entropy, [0.0, NAN, 1.0], 0),
+        (cross_entropy, [0.0, 1.0, NAN], 2),
+        (cross_entropy, [1000.0, NAN], 0),  # the NaN is not the max(): still NaN
+    ],
+)
+def test_a_nan_output_gives_a_nan_loss(loss: LossFn, output: list[float], target: object) -> None:
+    outs = [Value(o) for o in output]
+    value = loss(outs[0] if len(outs) == 1 else outs, target)
+    assert math.isnan(value.data)
+    value.backward()  # and the backward pass does not hide it either
+    assert any(math.isnan(o.grad) for o in outs)
+
+
+def test_nan_propagates_through_the_penalty_and_the_batch_mean() -> None:
+    assert math.isnan(l2_penalty([Value(1.0), Value(NAN)], 0.1).data)
+    outs = [Value(1.0), Value(NAN)]
+    assert math.isnan(batch_loss(mse_loss, outs, [0.0, 0.0]).data)
+
+
+@pytest.mark.parametrize("alpha", [math.inf, NAN])
+def test_l2_penalty_needs_a_finite_alpha(alpha: float) -> None:
+    with pytest.raises(ValueError, match=f"finite alpha >= 0, got {alpha}"):
+        l2_penalty([Value(1.0)], alpha)
+
+
+@pytest.mark.parametrize("loss", [hinge_loss, binary_cross_entropy])
+def test_micrograd_minus_one_labels_are_refused_with_the_conversion(loss: LossFn) -> None:
+    with pytest.raises(ValueError, match=r"-1/\+1 labels convert with \(y \+ 1\) // 2"):
+        loss(Value(0.5), -1)
+    # The conversion it names gives this library's labels, and the same margins.
+    assert hinge_loss(Value(0.5), (-1 + 1) // 2).data == 1.5
+    assert hinge_loss(Value(0.5), (1 + 1) // 2).data == 0.5
+
+
+def test_cross_entropy_on_one_output_says_it_needs_one_output_per_class() -> None:
+    with pytest.raises(ValueError, match=r"needs one output per class.*hinge_loss"):
+        cross_entropy(Value(0.5), 1)
+    with pytest.raises(ValueError, match="needs one output per class"):
+        cross_entropy([Value(0.5), Value(1.0)], 2)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: mse_loss([Value(1.0), Value(2.0)], "12"), "numbers as targets, got str '12'"),
+        (lambda: mse_loss(Value(1.0), "1"), "numbers as targets, got str '1'"),
+        (lambda: mse_loss([Value(1.0), Value(2.0)], ["1", 2.0]), "got str '1'"),
+        (lambda: hinge_loss(Value(1.0), "1"), r"class label \(an int in 0..1\), got str '1'"),
+        (lambda: cross_entropy([Value(1.0), Value(2.0)], "0"), "class label.*got str '0'"),
+        (lambda: binary_cross_entropy(Value(1.0), b"1"), "got bytes"),
+    ],
+)
+def test_string_targets_are_refused(call: Callable[[], Value], match: str) -> None:
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("loss", "target", "value"),
+    [
+        (hinge_loss, 0, -1.0),
+        (hinge_loss, 1, 1.0),
+        (binary_cross_entropy, 1, 1.0),
+        (mse_loss, 2.5, 2.5),
+    ],
+)
+def test_a_number_target_is_a_labelled_leaf_that_changes_no_number(
+    loss: Callable[[Value, Any], Value], target: Any, value: float
+) -> None:
+    # Drawn as `target`, not as an unnamed constant `-1 (const)`; the numbers stay as before.
+    from autograd import draw_dot, topo_sort
+
+    for z in (0.3, -0.7):
+        score = Value(z, "score")
+        out = loss(score, target)
+        leaves = [n for n in topo_sort(out) if n.label == "target"]
+        assert [n.data for n in leaves] == [value]
+        assert ">target<" in draw_dot(out).source
+        out.backward()
+        bare = {
+            hinge_loss: max(0.0, 1.0 - z * value),
+            binary_cross_entropy: math.log1p(math.exp(-abs(z))) + max(z, 0.0) - z * value,
+            mse_loss: (z - value) ** 2,
+        }[loss]
+        assert out.data == pytest.approx(bare, rel=1e-15)
+    several = mse_loss([Value(1.0), Value(2.0)], [0.5, 1.5])
+    assert {n.label for n in topo_sort(several) if not n.parents} >= {"target[0]", "target[1]"}

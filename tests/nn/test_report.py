@@ -164,3 +164,14 @@ def test_default_run_writes_a_report_under_5_mb(tmp_path: Path) -> None:
 def test_recorder_checks_its_resolution() -> None:
     with pytest.raises(ValueError, match="resolution must be at least 2"):
         Recorder(MLP(2, [1], seed=0), [[0.0, 0.0]], [0], resolution=1)
+
+
+def test_report_words_are_nn_i18n_in_the_glossarys_terms() -> None:
+    # Moved from tests/autograd/test_page.py: the report's words live in nn.i18n now.
+    from nn.i18n import templates
+
+    en, ja = templates("report.", "en"), templates("report.", "ja")
+    assert en.keys() == ja.keys() and {"title", "play", "at_epoch"} <= en.keys()
+    text = " ".join(ja.values())
+    for term in ("損失", "正解率", "エポック", "決定境界", "計算グラフ", "訓練データ"):
+        assert term in text, term

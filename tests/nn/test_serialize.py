@@ -46,7 +46,7 @@ def saved(tmp_path: Path, model: MLP) -> Path:
 
 def test_round_trip_gives_the_same_model(saved: Path, model: MLP) -> None:
     loaded = nn.load(saved)
-    assert type(loaded) is MLP and loaded._config() == model._config()
+    assert type(loaded) is MLP and loaded.config() == model.config()
     assert bits(loaded.state_dict()) == bits(model.state_dict())
     assert list(loaded.state_dict()) == [name for name, _ in model.named_parameters()]
     X = np.array([[0.1, -0.2], [3.0, 4.0]])
@@ -66,7 +66,7 @@ def test_every_model_class_round_trips(tmp_path: Path, make: Callable[[], Module
     model = make()
     nn.save(model, tmp_path / "m.json")
     loaded = nn.load(str(tmp_path / "m.json"))  # a str path works too
-    assert type(loaded) is type(model) and loaded._config() == model._config()
+    assert type(loaded) is type(model) and loaded.config() == model.config()
     assert bits(loaded.state_dict()) == bits(model.state_dict())
 
 
@@ -309,7 +309,7 @@ def test_a_good_file_does_not_load_into_a_model_of_another_architecture(saved: P
     with pytest.raises(SerializationError, match=r"activation='tanh'.*does not fit.*'relu'"):
         nn.load(saved, into=target)
     assert bits(target.state_dict()) == before
-    assert nn.load(saved)._config()["activation"] == "tanh"
+    assert nn.load(saved).config()["activation"] == "tanh"
 
 
 def test_a_file_that_is_not_utf8_is_refused(saved: Path) -> None:
