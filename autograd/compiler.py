@@ -20,6 +20,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,8 @@ from autograd._compile_plan import Step, nbytes, plan
 from autograd._compile_record import CompileError, Group, Recording, Value, grad, record
 
 __all__ = ["CompileError", "CompiledGraph", "MismatchError", "compile"]
+
+_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
 
 
 class MismatchError(CompileError):
@@ -124,7 +127,7 @@ class CompiledGraph:
         self._check_leaves()
         vals = self._vals
         n0, n1 = self._n_fixed, self._n_fixed + self._n_leaves
-        vals[n0:n1] = np.array([v.data for v in self._held[:-1]], dtype=float)
+        vals[n0:n1] = np.fromiter(map(_DATA, self._held[:-1]), float, self._n_leaves)
         with np.errstate(all="ignore"):
             for step in self._steps:
                 step.forward(vals)
@@ -153,8 +156,10 @@ class CompiledGraph:
         It uses the values of the last ``forward()`` (or of the recording). Interior nodes'
         ``.grad`` is left alone.
         """
-        for leaf, g in zip(self._held, self._leaf_grads().tolist()):
-            leaf.grad += g
+        leaves = self._held[:-1]
+        # The same additions as leaf.grad += g, a leaf at a time, without a Python loop.
+        grads = np.fromiter(map(_GRAD, leaves), float, self._n_leaves) + self._leaf_grads()
+        deque(map(setattr, leaves, repeat("grad"), grads.tolist()), maxlen=0)
 
     def feed(self, leaves: Sequence[Any], values: Any) -> None:
         """Set the ``.data`` of many input leaves at once from an array of the same shape.
