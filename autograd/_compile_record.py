@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
@@ -75,6 +76,7 @@ class Recording:
         self.expected: list[float] = []  # eager's value of every slot, for check/verify
         self.labels: dict[int, str] = {}  # of the leaves and constants, for messages
         self.recorded_nodes = 0  # interior nodes of the eager graph, before rewriting
+        self.watched: list[int] = []  # the slots of the nodes record(..., watch) was given
 
 
 def external_refs(values: list[Any], graph_refs: list[int]) -> list[int]:
@@ -92,8 +94,12 @@ def external_refs(values: list[Any], graph_refs: list[int]) -> list[int]:
     return [c - base - r for c, r in zip(counts, graph_refs)]
 
 
-def record(root: Value) -> Recording:
-    """Flatten the graph below ``root`` (see the module docstring)."""
+def record(root: Value, watch: Sequence[Value] = ()) -> Recording:
+    """Flatten the graph below ``root`` (see the module docstring).
+
+    The nodes in ``watch`` keep a slot of their own (never folded into a chain), so that a
+    replay can read their values; ``Recording.watched`` lists those slots.
+    """
     if not isinstance(root, Value):
         raise TypeError(f"compile() needs a Value, got {type(root).__name__} {root!r}")
     if not _parents(root):
@@ -104,7 +110,8 @@ def record(root: Value) -> Recording:
     order = topo_sort(root)
     n = len(order)
     ext = external_refs(order, [0] * n)  # graph references are subtracted below
-    index = {id(v): i for i, v in enumerate(order)}.__getitem__
+    position = {id(v): i for i, v in enumerate(order)}
+    index = position.__getitem__
     parents = [list(map(index, map(id, _parents(v)))) for v in order]
     uses = Counter(chain.from_iterable(parents))
     fanout = [uses[i] for i in range(n)]  # how many parent slots refer to each node
@@ -116,6 +123,15 @@ def record(root: Value) -> Recording:
                 "add one to autograd/_compile_rules.py, or run this graph eagerly"
             )
     r = n - 1  # topo_sort puts the root last
+    watched = []
+    for w in watch:
+        if id(w) not in position:
+            raise CompileError(
+                f"compile(watch=...): {w!r} is not a node of the graph below the root; "
+                "watch nodes that the root is computed from"
+            )
+        watched.append(position[id(w)])
+    keep = set(watched)
 
     const = [False] * n
     for i in range(n):
@@ -130,7 +146,7 @@ def record(root: Value) -> Recording:
             continue
         flat: list[int] = []
         for p in parents[i]:
-            if kind[p] == kind[i] and fanout[p] == 1 and not const[p]:
+            if kind[p] == kind[i] and fanout[p] == 1 and not const[p] and p not in keep:
                 flat.extend(parents[p])
                 absorbed[p] = True
             else:
@@ -146,7 +162,7 @@ def record(root: Value) -> Recording:
             depth[i] = 1 + max(map(depth.__getitem__, parents[i]))
             if not absorbed[i]:
                 emit.append(i)
-    return _layout(order, parents, names, const, depth, emit, fanout, r, ext)
+    return _layout(order, parents, names, const, depth, emit, fanout, r, watched)
 
 
 def _layout(
@@ -158,7 +174,7 @@ def _layout(
     emit: list[int],
     fanout: list[int],
     r: int,
-    ext: list[int],
+    watched: list[int],
 ) -> Recording:
     """Number the slots: the constants and leaves the groups read, then the groups in order."""
     import numpy as np
@@ -166,7 +182,10 @@ def _layout(
     rec = Recording()
     rec.recorded_nodes = sum(1 for ps in parents if ps)
     slot = [-1] * len(order)
-    used = sorted({p for i in emit for p in parents[i]} | ({r} if const[r] else set()))
+    # Slots for the constants and leaves the groups read, the root and the watched nodes
+    # if those are constants or leaves themselves (interior nodes get theirs in a group).
+    ends = {i for i in (r, *watched) if const[i] or not parents[i]}
+    used = sorted({p for i in emit for p in parents[i]} | ends)
     for i in used:
         if const[i]:
             slot[i] = len(rec.consts)
@@ -189,7 +208,8 @@ def _layout(
         rec.expected.extend(order[i].data for i in members)
         at += len(members)
     for i in used:
-        if order[i].label:
+        if order[i].label and (const[i] or not parents[i]):  # messages name only these
             rec.labels[slot[i]] = order[i].label
     rec.size, rec.root = at, slot[r]
+    rec.watched = [slot[i] for i in watched]
     return rec

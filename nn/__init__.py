@@ -4,6 +4,7 @@ The path a network learns by: predict, measure the error (the loss), follow the 
 (``backward()``), update the parameters (an optimizer's ``step()``), repeat (``fit``).
 """
 
+from nn.compiled import CompiledStep
 from nn.csvdata import CSVData, load_csv, load_features
 from nn.data import (
     make_blobs,
@@ -42,6 +43,7 @@ __all__: list[str] = [
     "Adam",
     "AdamW",
     "CSVData",
+    "CompiledStep",
     "CosineAnnealingLR",
     "History",
     "LRScheduler",

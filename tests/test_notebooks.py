@@ -30,6 +30,7 @@ SERIES = [
     "04_from_neuron_to_mlp",
     "05_checking_gradients",
     "06_learning_rates_and_optimizers",
+    "07_from_scalars_to_tensors",
     "08_graduating_to_pytorch",
 ]
 # Optional packages a notebook may need; its source declares each in a header line

@@ -380,3 +380,49 @@ def test_verify_catches_labels_baked_in_by_an_eager_loss() -> None:
     labels[1] = 1
     with pytest.raises(MismatchError, match=r"group of 2 - nodes now reads other inputs"):
         graph.verify(build)
+
+
+# --- what the compiled graph keeps --------------------------------------------------------------
+
+
+def test_a_root_nobody_else_holds_is_let_go_with_the_eager_graph() -> None:
+    x, w = Value(0.5), Value(2.0)
+    alone = sys.getrefcount(x)
+    g = compile((x * w).tanh() * x + w)
+    assert sys.getrefcount(x) > alone  # the eager graph refers to x until forward lets it go
+    x.data = 1.0
+    assert g.forward() == pytest.approx(math.tanh(2.0) + 2.0, rel=1e-15)
+    assert g.root is None
+    assert sys.getrefcount(x) == alone + 1  # our name and the compiled graph's list of leaves
+    g.backward()  # the flat arrays alone still give eager's gradients
+    assert x.grad == pytest.approx(math.tanh(2.0) + 2.0 * (1.0 - math.tanh(2.0) ** 2))
+
+
+def test_a_root_the_user_holds_is_kept_and_updated() -> None:
+    x = Value(1.0)
+    y = x * x + 1.0
+    g = compile(y)
+    x.data = 3.0
+    assert g.forward() == 10.0
+    assert g.root is y and y.data == 10.0
+
+
+def test_a_replaced_leaf_is_noticed_after_the_root_was_let_go() -> None:
+    ws = [Value(1.0), Value(2.0)]
+    g = compile(ws[0] * ws[1] + ws[1])
+    g.forward()
+    ws[0] = Value(5.0)
+    with pytest.raises(CompileError, match="replaced by a new Value"):
+        g.forward()
+
+
+def test_watch_reads_an_inner_node_that_a_chain_would_have_absorbed() -> None:
+    xs = [Value(float(i)) for i in range(4)]
+    inner = xs[0] + xs[1]
+    total = inner + xs[2] + xs[3]  # inner would become part of one sum node
+    g = compile(total, watch=[inner, xs[3]])
+    xs[0].data, xs[3].data = 10.0, 7.0
+    assert g.forward() == 10.0 + 1.0 + 2.0 + 7.0
+    assert g.watched() == [11.0, 7.0]
+    with pytest.raises(CompileError, match="not a node of the graph"):
+        compile(total, watch=[Value(1.0)])
