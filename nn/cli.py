@@ -147,6 +147,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             l2=args.l2,
             seed=args.seed,
             record=recorder,
+            compile=args.compile,
             **validation,
         )
     if history.stopped_early:  # the weights are the best epoch's again

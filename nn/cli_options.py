@@ -278,6 +278,12 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
         help="language of the summary, the plots, report.html and errors: en or ja "
         "(日本語) (default: en)",
     )
+    add(
+        "--compile",
+        action=argparse.BooleanOptionalAction,
+        help="train through one compiled graph per batch size (autograd.compile): the same "
+        "numbers, many times faster; on by default, --no-compile builds every step's graph",
+    )
     add("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 

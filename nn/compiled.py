@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import CompiledGraph, Value, compile, dot, vsum
+from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     LossFn,
     binary_cross_entropy,
@@ -192,6 +193,14 @@ def _scalar(output: Any) -> Value:
 # --- the step ---------------------------------------------------------------------------------
 
 
+def _plain(loss: LossFn) -> Any:
+    """The loss function under argument-free ``functools.partial`` wrappers."""
+    plain: Any = loss
+    while isinstance(plain, functools.partial) and not plain.args and not plain.keywords:
+        plain = plain.func
+    return plain
+
+
 class CompiledStep:
     """One training step run by a compiled graph: what ``fit(..., compile=True)`` calls.
 
@@ -217,10 +226,26 @@ class CompiledStep:
     (True, 3.0)
     """
 
+    @staticmethod
+    def supports(model: Module, loss: LossFn) -> bool:
+        """Whether a compiled step is exact for this model and loss, so ``fit`` may choose it.
+
+        True for nn's own ``MLP``, ``Layer`` and ``Neuron`` (their forward takes one path for
+        every input) with one of the four losses. A subclass or a custom module may branch
+        on ``.data``, which a replay cannot follow, so it is trained eagerly unless asked.
+
+        >>> from nn import MLP, hinge_loss
+        >>> CompiledStep.supports(MLP(2, [4, 1]), hinge_loss)
+        True
+        >>> CompiledStep.supports(MLP(2, [4, 1]), lambda out, y: (out - y) ** 2)
+        False
+        """
+        own = (MLP, Layer, Neuron)
+        plain_parts = all(type(m) in own for _, m in model.named_modules())
+        return _plain(loss) in _FORMS and plain_parts
+
     def __init__(self, model: Module, loss: LossFn, l2: float = 0.0) -> None:
-        plain = loss
-        while isinstance(plain, functools.partial) and not plain.args and not plain.keywords:
-            plain = plain.func
+        plain = _plain(loss)
         if plain not in _FORMS:
             name = getattr(plain, "__name__", repr(plain))
             raise ValueError(

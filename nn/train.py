@@ -104,7 +104,7 @@ def fit(
     validation_data: tuple[ArrayLike, ArrayLike] | None = None,
     scheduler: Scheduler | None = None,
     patience: int | None = None,
-    compile: bool = False,
+    compile: bool | None = None,
 ) -> History:
     """Train ``model`` on ``(X, y)``: ``epochs`` passes of minibatch gradient descent.
 
@@ -137,8 +137,11 @@ def fit(
             for this many epochs, and put back the parameters of the best epoch (a warning
             says so, and ``History.stopped_early`` is True).
         compile: run each step through a compiled graph of the batch (``nn.compiled``):
-            the same numbers to rounding, many times faster; for the four losses of
-            ``nn.losses``. False builds the graph every step, for stepping through.
+            the same numbers to rounding (1e-9 after 100 epochs), many times faster; for the
+            four losses of ``nn.losses``. None (the default) compiles when that is exact:
+            nn's own MLP, Layer or Neuron with one of those losses (``CompiledStep.supports``);
+            a custom module, which may branch on ``.data``, is trained eagerly. False builds
+            the graph every step, the path to step through when learning how backprop works.
 
     Returns:
         a ``History`` with the loss (and, for classification losses, the accuracy) per epoch.
@@ -183,6 +186,8 @@ def fit(
     n = len(Xa)
     size = n if size is None else min(size, n)
     params = model.parameters()
+    if compile is None:
+        compile = CompiledStep.supports(model, loss)
     compiled = CompiledStep(model, loss, l2) if compile else None
     rng = checks.rng(seed)
     history = History()

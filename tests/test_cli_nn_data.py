@@ -379,3 +379,15 @@ def test_predict_with_a_regression_model_writes_its_numbers(
     assert [float(r[0]) for r in rows[1:]] == model.predict(np.array([[1.0], [-2.5]]))[
         :, 0
     ].tolist()
+
+
+def test_compiled_and_eager_runs_print_the_same_result(tmp_path: Path) -> None:
+    # Issue 14: --compile is the default; --no-compile builds every step's graph, same numbers.
+    args = ["-m", "nn", "--epochs", "20", "--batch-size", "16", *QUIET]
+    fast = run(*args, "--out", "a", cwd=tmp_path)
+    slow = run(*args, "--no-compile", "--out", "b", cwd=tmp_path)
+    assert fast.returncode == 0 and slow.returncode == 0, fast.stderr + slow.stderr
+    results = [next(ln for ln in r.stdout.splitlines() if "loss" in ln and "accuracy" in ln)
+               for r in (fast, slow)]  # fmt: skip
+    assert results[0] == results[1]
+    assert "--no-compile" in run("-m", "nn", "--help", cwd=tmp_path).stdout

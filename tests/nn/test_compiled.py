@@ -216,3 +216,41 @@ def test_the_compiled_step_keeps_no_eager_graph() -> None:
     # The eager graph of 10 samples referred to w from 10 dot nodes and the penalty; once
     # compiled, only the compiled graph's list of leaves does.
     assert sys.getrefcount(w) == alone + 1
+
+
+def test_fit_compiles_by_default_only_where_a_replay_is_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 14: compiled training is the default for nn's own models and losses; a custom
+    # module (which may branch on .data) and compile=False take the eager path.
+    calls: list[int] = []
+    real = CompiledStep.step
+
+    def counting(self: CompiledStep, X: Any, y: Any, optimizer: Any) -> float:
+        calls.append(len(X))
+        return real(self, X, y, optimizer)
+
+    monkeypatch.setattr(CompiledStep, "step", counting)
+    X, y = nn.make_moons(24, noise=0.1, seed=0)
+
+    def train(model: Any, **options: Any) -> None:
+        opt = nn.SGD(model.parameters(), lr=0.1)
+        nn.fit(model, X, y, loss=nn.hinge_loss, optimizer=opt, progress=False, **options)
+
+    train(nn.MLP(2, [4, 1], seed=0), epochs=2, batch_size=10)
+    assert calls == [10, 10, 4, 10, 10, 4]
+
+    class Doubler(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = nn.MLP(2, [4, 1], seed=0)
+
+        def forward(self, x: Any) -> Any:
+            return self.inner(x) * 2.0
+
+    calls.clear()
+    train(Doubler(), epochs=1)
+    train(nn.MLP(2, [4, 1], seed=0), epochs=1, compile=False)
+    assert calls == []
+    train(Doubler(), epochs=1, compile=True)
+    assert calls == [24]
