@@ -1,22 +1,78 @@
 """Replay steps for the compiler: each group of a recording as one gather, compute, scatter.
 
 A step's ``forward`` gathers its parents' values from the slot array, runs the op's
-vectorised forward and writes the results into its own slots. Its ``backward`` gathers
-again, asks the op's vjp rules for the contributions and adds them into the gradient array
-at the parents' slots (``Scatter``), which is where nodes reached by many paths sum up.
+``np_forward`` (from its entry in the op table, ``autograd/ops.py``) and writes the results
+into its own slots. Its ``backward`` gathers again, asks the op's ``np_local`` for the local
+derivatives, applies the chain rule over the arrays (``chain_rule`` below) and adds the
+products into the gradient array at the parents' slots (``Scatter``), which is where nodes
+reached by many paths sum up.
+
+One op belongs to the compiler alone: ``PROD``, a chain of ``*`` merged into one n-ary node
+(the recorder makes it, as it makes one ``sum`` of a chain of ``+``). No Value ever holds it,
+so it is not in the op table.
 """
 
 from __future__ import annotations
 
+import math
 from itertools import chain
 from typing import Any
 
 import numpy as np
 
+from autograd import ops
 from autograd._compile_record import Group
-from autograd._compile_rules import RULES, Rule
+from autograd.op import NpRule, Op
 
 Array = Any
+
+
+def chain_rule(g: Array, d: Any) -> Array:
+    """``g * d``: upstream gradients times local derivatives, with the walk's habits.
+
+    As ``autograd/chain.py``'s ``_times``, a constant 1 or -1 costs no multiplication. As the
+    walk, a node whose gradient is exactly 0 sends nothing, which matters only where a local
+    derivative is not finite (``sqrt`` at 0, ``/`` by a tiny number): 0 * inf would be NaN.
+    """
+    if type(d) is float:
+        return g if d == 1.0 else -g if d == -1.0 else g * d
+    c = g * d
+    if d.dtype != bool and not np.isfinite(d).all():
+        c = np.where(g == 0.0, 0.0, c)
+    return c
+
+
+def _prod(*args: float) -> float:
+    return math.prod(args)
+
+
+def _prod_local(out: Any, *args: Any) -> tuple[Any, ...]:
+    """d(x_1 ... x_m)/dx_i = the product of the others."""
+    return tuple(math.prod(args[:i] + args[i + 1 :]) for i in range(len(args)))
+
+
+def _np_prod_local(np: Any, out: Array, P: Array) -> Array:
+    """_prod_local a row at a time: prefix times suffix products, no division."""
+    ones = np.ones((P.shape[0], 1))
+    before = np.cumprod(np.hstack([ones, P[:, :-1]]), axis=1)
+    after = np.cumprod(np.hstack([ones, P[:, :0:-1]]), axis=1)[:, ::-1]
+    return before * after
+
+
+PROD = Op("prod", _prod, _prod_local, arity=None, method="",
+          np_forward=lambda np, P: P.prod(axis=1), np_local=_np_prod_local)  # fmt: skip
+
+
+def op_of(name: str) -> Op:
+    """The op whose numpy rules replay a group of nodes named ``name``."""
+    return PROD if name == "prod" else ops.BY_NAME[name]
+
+
+def _rules(name: str) -> tuple[NpRule, NpRule]:
+    """The op's ``np_forward`` and ``np_local`` (``record`` made sure that it has both)."""
+    op = op_of(name)
+    assert op.np_forward is not None and op.np_local is not None
+    return op.np_forward, op.np_local
 
 
 class Gather:
@@ -101,7 +157,9 @@ class ElementwiseStep:
 
     def __init__(self, group: Group, n_fixed: int) -> None:
         self.group = group
-        self.rule: Rule = RULES[group.name]
+        self.np_forward, self.np_local = _rules(group.name)
+        # The walk treats a relu that output 0 as a leaf: it passes nothing back, not even NaN.
+        self.dead_relus = op_of(group.name) is ops.RELU
         self.start, self.stop = group.start, group.start + len(group.idx)
         cols = [group.idx[:, j] for j in range(group.idx.shape[1])]
         self.cols = [Gather(c) for c in cols]
@@ -110,18 +168,20 @@ class ElementwiseStep:
 
     def forward(self, vals: Array) -> None:
         args = [c.take(vals) for c in self.cols]
-        out = self.rule.forward(*args)
-        if self.rule.risky and not np.isfinite(out).all():
+        out = self.np_forward(np, *args)
+        if not np.isfinite(out).all():
             _first_error(self.group, args, out)
         vals[self.start : self.stop] = out
 
     def backward(self, vals: Array, G: Array) -> None:
         g = G[self.start : self.stop]
         out = vals[self.start : self.stop]
-        args = [c.take(vals) for c in self.cols]
-        for vjp, scatter in zip(self.rule.vjps, self.scatters):
+        if self.dead_relus:
+            g = np.where(out == 0.0, 0.0, g)
+        local = self.np_local(np, out, *[c.take(vals) for c in self.cols])
+        for d, scatter in zip(local, self.scatters):
             if scatter is not None:
-                scatter.add(G, vjp(g, out, *args))
+                scatter.add(G, chain_rule(g, d))
 
 
 class NaryStep:
@@ -131,19 +191,19 @@ class NaryStep:
 
     def __init__(self, group: Group, n_fixed: int) -> None:
         self.group = group
-        self.rule: Rule = RULES[group.name]
+        self.np_forward, self.np_local = _rules(group.name)
         self.start, self.stop = group.start, group.start + len(group.idx)
         self.rows = Gather(group.idx)
         self.scatter = Scatter(group.idx)
 
     def forward(self, vals: Array) -> None:
-        vals[self.start : self.stop] = self.rule.forward(self.rows.take(vals))
+        vals[self.start : self.stop] = self.np_forward(np, self.rows.take(vals))
 
     def backward(self, vals: Array, G: Array) -> None:
         g = G[self.start : self.stop]
         out = vals[self.start : self.stop]
-        (vjp,) = self.rule.vjps
-        self.scatter.add(G, vjp(g, out, self.rows.take(vals)).ravel())
+        local = self.np_local(np, out, self.rows.take(vals))
+        self.scatter.add(G, chain_rule(g[:, None], local).ravel())
 
 
 def _unique_rows(M: Array) -> tuple[Array, Array]:
@@ -231,6 +291,6 @@ def plan(group: Group, n_fixed: int) -> Step:
         step = MatmulDotStep.plan(group, n_fixed)
         if step is not None:
             return step
-    if RULES[group.name].nary:
+    if op_of(group.name).arity is None:
         return NaryStep(group, n_fixed)
     return ElementwiseStep(group, n_fixed)

@@ -21,8 +21,6 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
-from autograd._compile_rules import RULES
-
 # The adapter: everything the compiler takes from the engine is imported here, and a node's
 # insides are read only through the three functions below.
 from autograd.engine import Value, grad, topo_sort
@@ -116,11 +114,11 @@ def record(root: Value, watch: Sequence[Value] = ()) -> Recording:
     uses = Counter(chain.from_iterable(parents))
     fanout = [uses[i] for i in range(n)]  # how many parent slots refer to each node
     names = [_opname(v) for v in order]
-    for ps, name in zip(parents, names):
-        if ps and name not in RULES:
+    for ps, v in zip(parents, order):
+        if ps and (_opfn(v).np_forward is None or _opfn(v).np_local is None):
             raise CompileError(
-                f"compile(): the op {name!r} has no vectorised rule; "
-                "add one to autograd/_compile_rules.py, or run this graph eagerly"
+                f"compile(): the op {_opname(v)!r} has no vectorised rule; give its entry in "
+                "autograd/ops.py an np_forward and an np_local, or run this graph eagerly"
             )
     r = n - 1  # topo_sort puts the root last
     watched = []

@@ -18,72 +18,30 @@ That is why the rules only use arithmetic and the helpers below (``_cos``, ``_lo
 work on both. ``out`` is the op's result (a float, or the node itself), which many rules reuse
 (``exp`` and ``tanh``, for instance).
 
-The other fields say how the op is made and written: ``method`` is the ``Value`` method (or the
-``autograd`` function, for the n-ary ops) that builds it, ``symbol`` is how a formula writes it
-(the expression parser and ``explain`` read it; None: not in formulas), and ``precedence`` is
-the binding strength of an operator (None for a function call). ``backward`` is the float rule
-``backward()`` runs: the generic ``chain_rule`` unless a hand-written one, written right above
-the entry, is faster. The tests check each hand-written rule against ``chain_rule``.
+The other fields say how the op is made and written (``method``, ``symbol``, ``precedence``),
+which float rule ``backward()`` runs (the generic ``chain_rule`` unless a hand-written one,
+written right above the entry, is faster; the tests check each against ``chain_rule``), and
+the same two rules over arrays for the compiler: ``np_forward`` and ``np_local``, which get the
+numpy module as their first argument (so importing ``autograd`` never imports numpy).
+``autograd/op.py`` describes every field; the n-ary ops ``dot`` and ``sum`` have their entries
+in ``autograd/ops_nary.py``, and join the others in ``TABLE`` below.
 
-To add an op: write its forward function and its entry, give ``Value`` its method, and add its
-row to ``tests/autograd/test_ops.py``; the op-contract test fails until all three exist.
+To add an op: write its forward function and its entry (with its numpy twins), give ``Value``
+its method, and add its row to ``tests/autograd/test_ops.py``; the op-contract test fails
+until all of them exist.
 """
 
 from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
 from typing import Any
 
-from autograd.chain import chain_rule
-
-# The rules run on floats and on Values alike, so their arguments are typed loosely.
-Num = Any
-Local = Callable[..., tuple[Num, ...]]
-Backward = Callable[[Any, Any], None]
-
-
-class Op:
-    """One kind of node: its forward function, its local derivatives and how it is written.
-
-    ``np_forward`` and ``np_local`` are room for vectorised (numpy) twins of ``forward`` and
-    ``local``; None until something needs them (numpy is never imported here).
-    """
-
-    __slots__ = (
-        "arity", "backward", "forward", "local", "method", "name", "np_forward", "np_local",
-        "precedence", "symbol",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        name: str,
-        forward: Callable[..., float],
-        local: Local,
-        *,
-        arity: int | None,
-        method: str,
-        symbol: str | None = None,
-        precedence: int | None = None,
-        backward: Backward = chain_rule,
-        np_forward: Callable[..., Any] | None = None,
-        np_local: Callable[..., Any] | None = None,
-    ) -> None:
-        self.name = name  # what Value.op shows: "+", "neg", "tanh", ...
-        self.forward = forward
-        self.local = local
-        self.arity = arity  # number of parents; None for any number (dot, sum)
-        self.method = method
-        self.symbol = symbol
-        self.precedence = precedence
-        self.backward = backward
-        self.np_forward = np_forward
-        self.np_local = np_local
-
-    def __repr__(self) -> str:
-        return f"Op({self.name!r})"
-
+# (x as x: re-exported, so that ops.Op, ops.DOT and ops.SUM are the table's own names)
+from autograd.op import Num
+from autograd.op import Op as Op
+from autograd.ops_nary import DOT as DOT
+from autograd.ops_nary import SUM as SUM
 
 # Helpers that let one rule serve both floats and Values.
 
@@ -192,16 +150,6 @@ def _relu(a: float) -> float:
     return a if a > 0.0 else 0.0
 
 
-def _dot(*args: float) -> float:
-    n = len(args) // 2
-    total: float = sum(map(operator.mul, args[:n], args[n : 2 * n]), 0.0)
-    return total + args[-1] if len(args) & 1 else total
-
-
-def _sum(*args: float) -> float:
-    return sum(args, 0.0)
-
-
 def _dpow_da(a: Num, b: Num) -> Num:
     """d(a**b)/da = b * a**(b-1)."""
     if _data(a) == 0.0 and _data(b) < 1.0:  # as _over: a plain number in both paths
@@ -217,11 +165,16 @@ def _dpow_db(out: Num, a: Num, b: Num) -> Num:
     return 0.0 if av == 0.0 and _data(b) >= 0.0 else math.nan
 
 
-def _dot_local(out: Num, *args: Num) -> tuple[Num, ...]:
-    """d(w.x + b)/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
-    n = len(args) // 2
-    ws, xs = args[:n], args[n : 2 * n]
-    return (*xs, *ws, 1.0) if len(args) & 1 else (*xs, *ws)
+def _np_dpow_da(np: Any, a: Any, b: Any) -> Any:
+    """_dpow_da over arrays: b a**(b-1); 0 (b == 0) or inf (b < 1) at a == 0."""
+    at_zero = (a == 0.0) & (b < 1.0)
+    return np.where(at_zero, np.where(b == 0.0, 0.0, np.inf), b * np.power(a, b - 1.0))
+
+
+def _np_dpow_db(np: Any, out: Any, a: Any, b: Any) -> Any:
+    """_dpow_db over arrays: a**b log(a) for a > 0; 0 at a == 0 with b >= 0; else NaN."""
+    inside = out * np.log(np.where(a > 0.0, a, 1.0))
+    return np.where(a > 0.0, inside, np.where((a == 0.0) & (b >= 0.0), 0.0, np.nan))
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -239,7 +192,8 @@ def _add_backward(node: Any, g: float) -> None:
 
 
 ADD = Op("+", operator.add, lambda out, a, b: (1.0, 1.0),
-         arity=2, method="__add__", symbol="+", precedence=1, backward=_add_backward)  # fmt: skip
+         arity=2, method="__add__", symbol="+", precedence=1, backward=_add_backward,
+         np_forward=lambda np, a, b: a + b, np_local=lambda np, out, a, b: (1.0, 1.0))  # fmt: skip
 
 
 def _sub_backward(node: Any, g: float) -> None:
@@ -249,7 +203,9 @@ def _sub_backward(node: Any, g: float) -> None:
 
 
 SUB = Op("-", operator.sub, lambda out, a, b: (1.0, -1.0),
-         arity=2, method="__sub__", symbol="-", precedence=1, backward=_sub_backward)  # fmt: skip
+         arity=2, method="__sub__", symbol="-", precedence=1, backward=_sub_backward,
+         np_forward=lambda np, a, b: a - b,
+         np_local=lambda np, out, a, b: (1.0, -1.0))  # fmt: skip
 
 
 def _mul_backward(node: Any, g: float) -> None:
@@ -259,15 +215,21 @@ def _mul_backward(node: Any, g: float) -> None:
 
 
 MUL = Op("*", operator.mul, lambda out, a, b: (b, a),
-         arity=2, method="__mul__", symbol="*", precedence=2, backward=_mul_backward)  # fmt: skip
+         arity=2, method="__mul__", symbol="*", precedence=2, backward=_mul_backward,
+         np_forward=lambda np, a, b: a * b, np_local=lambda np, out, a, b: (b, a))  # fmt: skip
 DIV = Op("/", _div, lambda out, a, b: (1.0 / b, -out / b),
-         arity=2, method="__truediv__", symbol="/", precedence=2)  # fmt: skip
+         arity=2, method="__truediv__", symbol="/", precedence=2,
+         np_forward=lambda np, a, b: a / b,
+         np_local=lambda np, out, a, b: (1.0 / b, -out / b))  # fmt: skip
 POW = Op("**", _pow, lambda out, a, b: (_dpow_da(a, b), _dpow_db(out, a, b)),
-         arity=2, method="__pow__", symbol="**", precedence=4)  # fmt: skip
+         arity=2, method="__pow__", symbol="**", precedence=4, np_forward=lambda np, a, b: a**b,
+         np_local=lambda np, out, a, b: (_np_dpow_da(np, a, b), _np_dpow_db(np, out, a, b)),
+         )  # fmt: skip
 # The same op with a number exponent, which is a constant: no derivative flows to it (and none
 # that could be nan). Value.__pow__ picks it; it shares POW's name, so it is not in TABLE.
 POW_CONST = Op("**", _pow, lambda out, a, b: (_dpow_da(a, _data(b)), 0.0),
-               arity=2, method="__pow__", symbol="**", precedence=4)  # fmt: skip
+               arity=2, method="__pow__", symbol="**", precedence=4, np_forward=POW.np_forward,
+               np_local=lambda np, out, a, b: (_np_dpow_da(np, a, b), 0.0))  # fmt: skip
 
 
 def _neg_backward(node: Any, g: float) -> None:
@@ -275,11 +237,24 @@ def _neg_backward(node: Any, g: float) -> None:
 
 
 NEG = Op("neg", operator.neg, lambda out, a: (-1.0,),
-         arity=1, method="__neg__", symbol="-", precedence=3, backward=_neg_backward)  # fmt: skip
-ABS = Op("abs", abs, lambda out, a: (_sign(a),), arity=1, method="__abs__", symbol="abs")
-EXP = Op("exp", _exp, lambda out, a: (out,), arity=1, method="exp", symbol="exp")
-LOG = Op("log", _ln, lambda out, a: (1.0 / a,), arity=1, method="log", symbol="log")
-SQRT = Op("sqrt", _sqrt, lambda out, a: (_over(0.5, out),), arity=1, method="sqrt", symbol="sqrt")
+         arity=1, method="__neg__", symbol="-", precedence=3, backward=_neg_backward,
+         np_forward=lambda np, a: -a, np_local=lambda np, out, a: (-1.0,))  # fmt: skip
+
+
+def _np_sign(np: Any, a: Any) -> Any:
+    return np.where(a > 0.0, 1.0, np.where(a < 0.0, -1.0, 0.0))  # as _sign: 0 for NaN
+
+
+ABS = Op("abs", abs, lambda out, a: (_sign(a),), arity=1, method="__abs__", symbol="abs",
+         np_forward=lambda np, a: np.abs(a),
+         np_local=lambda np, out, a: (_np_sign(np, a),))  # fmt: skip
+EXP = Op("exp", _exp, lambda out, a: (out,), arity=1, method="exp", symbol="exp",
+         np_forward=lambda np, a: np.exp(a), np_local=lambda np, out, a: (out,))  # fmt: skip
+LOG = Op("log", _ln, lambda out, a: (1.0 / a,), arity=1, method="log", symbol="log",
+         np_forward=lambda np, a: np.log(a), np_local=lambda np, out, a: (1.0 / a,))  # fmt: skip
+SQRT = Op("sqrt", _sqrt, lambda out, a: (_over(0.5, out),), arity=1, method="sqrt", symbol="sqrt",
+          np_forward=lambda np, a: np.sqrt(a),
+          np_local=lambda np, out, a: (0.5 / out,))  # fmt: skip
 
 
 def _tanh_backward(node: Any, g: float) -> None:
@@ -287,10 +262,18 @@ def _tanh_backward(node: Any, g: float) -> None:
     node._a.grad += g * (1.0 - t * t)
 
 
+def _np_sigmoid(np: Any, a: Any) -> Any:
+    e = np.exp(-np.abs(a))  # as _sigmoid: exp() only ever sees a non-positive argument
+    return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 TANH = Op("tanh", math.tanh, lambda out, a: (1.0 - out * out,),
-          arity=1, method="tanh", symbol="tanh", backward=_tanh_backward)  # fmt: skip
+          arity=1, method="tanh", symbol="tanh", backward=_tanh_backward,
+          np_forward=lambda np, a: np.tanh(a),
+          np_local=lambda np, out, a: (1.0 - out * out,))  # fmt: skip
 SIGMOID = Op("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),),
-             arity=1, method="sigmoid", symbol="sigmoid")  # fmt: skip
+             arity=1, method="sigmoid", symbol="sigmoid", np_forward=_np_sigmoid,
+             np_local=lambda np, out, a: (out * (1.0 - out),))  # fmt: skip
 
 
 def _relu_backward(node: Any, g: float) -> None:
@@ -298,32 +281,17 @@ def _relu_backward(node: Any, g: float) -> None:
         node._a.grad += g
 
 
+# Its numpy local derivative is a mask: True and False multiply as 1 and 0.
 RELU = Op("relu", _relu, lambda out, a: (_step(a),),
-          arity=1, method="relu", symbol="relu", backward=_relu_backward)  # fmt: skip
-SIN = Op("sin", math.sin, lambda out, a: (_cos(a),), arity=1, method="sin", symbol="sin")
-COS = Op("cos", math.cos, lambda out, a: (-_sin(a),), arity=1, method="cos", symbol="cos")
+          arity=1, method="relu", symbol="relu", backward=_relu_backward,
+          np_forward=lambda np, a: np.where(a > 0.0, a, 0.0),  # NaN becomes 0.0, as _relu
+          np_local=lambda np, out, a: (a > 0.0,))  # fmt: skip
+SIN = Op("sin", math.sin, lambda out, a: (_cos(a),), arity=1, method="sin", symbol="sin",
+         np_forward=lambda np, a: np.sin(a), np_local=lambda np, out, a: (np.cos(a),))  # fmt: skip
+COS = Op("cos", math.cos, lambda out, a: (-_sin(a),), arity=1, method="cos", symbol="cos",
+         np_forward=lambda np, a: np.cos(a),
+         np_local=lambda np, out, a: (-np.sin(a),))  # fmt: skip
 
-
-def _dot_backward(node: Any, g: float) -> None:
-    prev = node._a  # an n-ary node's parents, as a tuple
-    n = len(prev) // 2
-    for w, x in zip(prev[:n], prev[n : 2 * n]):
-        w.grad += g * x.data
-        x.grad += g * w.data
-    if len(prev) & 1:
-        prev[-1].grad += g
-
-
-DOT = Op("dot", _dot, _dot_local, arity=None, method="dot", backward=_dot_backward)
-
-
-def _sum_backward(node: Any, g: float) -> None:
-    for p in node._a:
-        p.grad += g
-
-
-SUM = Op("sum", _sum, lambda out, *args: (1.0,) * len(args),
-         arity=None, method="vsum", backward=_sum_backward)  # fmt: skip
 
 #: Every op, one entry per name: what the parser, explain and the tests' contract read.
 TABLE: tuple[Op, ...] = (

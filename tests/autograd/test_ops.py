@@ -305,6 +305,30 @@ def test_op_contract_method_and_parser_entry(op: ops.Op) -> None:
     assert out._fn is op, (text, out.op)
 
 
+@pytest.mark.parametrize("op", ops.ALL, ids=[f"{op.name}#{i}" for i, op in enumerate(ops.ALL)])
+def test_op_contract_vectorised_twins_agree_with_the_float_rules(op: ops.Op) -> None:
+    # The compiler replays every op with the numpy twins of its entry: they must exist and
+    # give, element by element, what forward and local give on floats.
+    np = pytest.importorskip("numpy")
+    assert op.np_forward is not None and op.np_local is not None, f"{op.name}: no numpy rules"
+    rows = [[0.7, 1.3, 0.4, 2.0, -0.5], [1.5, 0.25, -1.2, 0.9, 3.0], [0.3, 2.5, 0.8, 1.1, 0.6]]
+    k = op.arity if op.arity is not None else 5
+    cols = [np.array([r[j] for r in rows]) for j in range(k)]
+    outs = [op.forward(*r[:k]) for r in rows]
+    if op.arity is None:
+        got_out = op.np_forward(np, np.array([r[:k] for r in rows]))
+        got_local = op.np_local(np, got_out, np.array([r[:k] for r in rows]))
+        want_local = [op.local(o, *r[:k]) for o, r in zip(outs, rows)]
+        assert np.allclose(got_local, want_local, rtol=1e-14), op.name
+    else:
+        got_out = op.np_forward(np, *cols)
+        got_local = op.np_local(np, got_out, *cols)
+        for j, d in enumerate(got_local):
+            want = [op.local(o, *r[:k])[j] for o, r in zip(outs, rows)]
+            assert np.allclose(np.broadcast_to(d, (3,)), want, rtol=1e-14), (op.name, j)
+    assert np.allclose(got_out, outs, rtol=1e-14), op.name
+
+
 def test_the_parser_and_explain_read_the_table() -> None:
     calls = {op.name for op in ops.TABLE if op.arity == 1 and op.precedence is None}
     assert set(expr.FUNCTIONS) == calls
