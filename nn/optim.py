@@ -6,9 +6,13 @@ An optimizer holds a list of parameters (Values). After ``loss.backward()`` has 
 for the next step, because ``backward()`` adds to them.
 
 The loop over the parameters lives in ``Optimizer.step``; each optimizer writes only
-``_update(p, state)``, the update of one parameter, with ``state`` that parameter's own
-dict of running numbers (``optimizer.state[p]``, a momentum buffer or Adam's moments).
-``state_dict()`` gives all of it as JSON-able numbers, keyed by the parameter's index as in
+``_rule(data, grad, state)``, the update of one parameter, with ``state`` that parameter's
+own dict of running numbers (``optimizer.state[p]``, a momentum buffer or Adam's moments).
+The rule is plain arithmetic, so it also runs on numpy arrays, every parameter at once:
+``step_arrays`` is that vectorised step, for a compiled training step that already holds the
+parameters and gradients as arrays (``nn.CompiledStep``). It gives the same numbers, bit for
+bit, and keeps the state as arrays until something reads ``state`` (then each parameter gets
+its dict back); ``nn/optimizer.py`` holds that base class. ``state_dict()`` gives all of it as JSON-able numbers, keyed by the parameter's index as in
 PyTorch, and ``load_state_dict()`` puts it back (checked first, all or nothing).
 
 ``lr`` is a plain attribute: change it between steps, by hand or with a schedule from
@@ -18,12 +22,11 @@ PyTorch, and ``load_state_dict()`` puts it back (checked first, all or nothing).
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any
 
 from autograd import Value
-from nn.state import SerializationError, _as_finite
+from nn.optimizer import Num, Optimizer, _check, _real, _sqrt
 
 __all__ = [
     "SGD",
@@ -31,174 +34,6 @@ __all__ = [
     "AdamW",
     "Optimizer",
 ]
-
-
-def _check(name: str, value: float, ok: bool, rule: str) -> float:
-    if not ok or not math.isfinite(value):
-        raise ValueError(f"{name} must be {rule}, got {value!r}")
-    return float(value)
-
-
-def _real(name: str, value: object) -> float:
-    """``value`` if it is a real number (numpy's too), else a TypeError naming ``name``.
-
-    Checked before any comparison, so that ``lr="0.1"`` is not "'>=' not supported".
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    return float(value)
-
-
-# One parameter's running numbers, e.g. {"momentum_buffer": 0.3}.
-ParamState = dict[str, float]
-
-
-class Optimizer:
-    """The base class: owns the parameters, their state, ``lr``, ``step()`` and ``zero_grad()``.
-
-    A parameter that appears twice is kept once, so it is never updated twice per step.
-    A subclass defines ``_update(p, state)`` (one parameter's step), ``_hyper()`` (its
-    settings, as its constructor takes them) and ``_STATE_KEYS`` (what ``state`` holds once
-    the parameter has been stepped).
-    """
-
-    _STATE_KEYS: ClassVar[tuple[str, ...]] = ()
-
-    def __init__(self, params: Iterable[Value], lr: float) -> None:
-        unique: dict[int, Value] = {}
-        for p in params:
-            if not isinstance(p, Value):
-                raise TypeError(
-                    f"{type(self).__name__}() optimizes Values, got {type(p).__name__} {p!r}; "
-                    "pass model.parameters()"
-                )
-            unique.setdefault(id(p), p)
-        if not unique:
-            raise ValueError(
-                f"{type(self).__name__}() got an empty parameter list: []; "
-                "pass model.parameters() of a model that has parameters"
-            )
-        self.params: list[Value] = list(unique.values())
-        lr = _real("lr", lr)
-        self.lr = _check("lr", lr, lr >= 0.0, ">= 0")
-        # Per-parameter state, keyed by the parameter itself; empty until its first step.
-        self.state: dict[Value, ParamState] = {p: {} for p in self.params}
-
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0.0 (``backward()`` adds, so reset each step)."""
-        for p in self.params:
-            p.grad = 0.0
-
-    def step(self) -> None:
-        """Update every parameter from its ``.grad`` (each optimizer defines the rule)."""
-        update, state = self._update, self.state
-        for p in self.params:
-            update(p, state[p])
-
-    def _update(self, p: Value, state: ParamState) -> None:
-        """Move one parameter ``p`` from its ``.grad``, reading and updating its ``state``."""
-        raise NotImplementedError(f"{type(self).__name__} does not define _update()")
-
-    def _hyper(self) -> dict[str, Any]:
-        """The settings, as the constructor takes them (``lr`` first)."""
-        return {"lr": self.lr}
-
-    # --- state ----------------------------------------------------------------------------
-
-    def state_dict(self) -> dict[str, Any]:
-        """The settings and every parameter's state, as JSON-able numbers (PyTorch's layout).
-
-        ``state`` maps the index of a parameter (in ``params``) to its running numbers;
-        ``param_groups`` holds the one group of settings with the indices it covers.
-
-        >>> w = Value(1.0)
-        >>> opt = SGD([w], lr=0.1, momentum=0.9)
-        >>> w.grad = 2.0; opt.step()
-        >>> opt.state_dict()["state"]
-        {0: {'momentum_buffer': 2.0}}
-        """
-        index = {id(p): i for i, p in enumerate(self.params)}
-        return {
-            "state": {index[id(p)]: dict(s) for p, s in self.state.items() if s},
-            "param_groups": [{**self._hyper(), "params": list(range(len(self.params)))}],
-        }
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Put back what ``state_dict()`` gave (also after a JSON round trip); all or nothing.
-
-        The optimizer must be of the same class, over as many parameters, and every number
-        must be finite: everything is checked first, and on error (a ``SerializationError``
-        naming the problem) the optimizer is unchanged.
-
-        >>> a, b = Value(1.0), Value(1.0)
-        >>> one, two = Adam([a], lr=0.1), Adam([b], lr=0.1)
-        >>> a.grad = 2.0; one.step()
-        >>> two.load_state_dict(one.state_dict()); two.state[b] == one.state[a]
-        True
-        """
-        self._apply_state(self._checked_state(state_dict, "load_state_dict()"))
-
-    def _checked_state(
-        self, state_dict: object, where: str
-    ) -> tuple[dict[str, Any], dict[Value, ParamState]]:
-        """``state_dict`` checked against this optimizer: (settings, state per parameter)."""
-        where = f"{where}: {type(self).__name__} over {len(self.params)} parameters"
-        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
-            raise SerializationError(
-                f"{where}: needs a dict with the keys 'state' and 'param_groups', "
-                f"got {state_dict!r:.80}"
-            )
-        groups = state_dict["param_groups"]
-        if not isinstance(groups, list) or len(groups) != 1 or not isinstance(groups[0], dict):
-            raise SerializationError(f"{where}: 'param_groups' must be a list of one dict")
-        group = dict(groups[0])
-        indices = group.pop("params", None)
-        if indices != list(range(len(self.params))):
-            raise SerializationError(
-                f"{where}: the state covers parameters {indices!r:.80}, this optimizer "
-                f"holds {len(self.params)}; load it into an optimizer of the same model"
-            )
-        if set(group) != set(self._hyper()):
-            raise SerializationError(
-                f"{where}: settings {sorted(group)} do not match {sorted(self._hyper())}; "
-                f"is it the state of another optimizer?"
-            )
-        try:  # the constructor's own checks say what a setting may be
-            type(self)([Value(0.0)], **group)
-        except (TypeError, ValueError) as e:
-            raise SerializationError(f"{where}: bad settings: {e}") from e
-        raw = state_dict["state"]
-        if not isinstance(raw, dict):
-            raise SerializationError(f"{where}: 'state' must be a dict, got {raw!r:.80}")
-        states: dict[Value, ParamState] = {p: {} for p in self.params}
-        for key, entry in raw.items():
-            i = int(key) if isinstance(key, (int, str)) and str(key).isdigit() else -1
-            if not 0 <= i < len(self.params):
-                raise SerializationError(f"{where}: no parameter with index {key!r}")
-            states[self.params[i]] = self._checked_entry(entry, f"{where}: state[{key!r}]")
-        return group, states
-
-    def _checked_entry(self, entry: object, where: str) -> ParamState:
-        if not isinstance(entry, dict) or set(entry) != set(self._STATE_KEYS):
-            raise SerializationError(
-                f"{where} must hold the keys {list(self._STATE_KEYS)}, got {entry!r:.80}"
-            )
-        out: ParamState = {}
-        for k, v in entry.items():
-            f = _as_finite(v)
-            if f is None or (k == "step" and (not f.is_integer() or f < 1)):
-                raise SerializationError(f"{where}[{k!r}] must be a finite number, got {v!r}")
-            out[k] = int(f) if k == "step" else f
-        return out
-
-    def _apply_state(self, checked: tuple[dict[str, Any], dict[Value, ParamState]]) -> None:
-        group, states = checked
-        for name, value in group.items():
-            setattr(self, name, tuple(value) if isinstance(value, list) else value)
-        self.state = states
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r})"
 
 
 class SGD(Optimizer):
@@ -247,15 +82,14 @@ class SGD(Optimizer):
             "weight_decay": self.weight_decay,
         }
 
-    def _update(self, p: Value, state: ParamState) -> None:
+    def _rule(self, data: Num, grad: Num, state: Any) -> Num:
         """One parameter's step (see the class docstring for the rule)."""
-        g = p.grad + self.weight_decay * p.data
+        g = grad + self.weight_decay * data
         mu = self.momentum
         if mu == 0.0:
-            p.data -= self.lr * g
-            return
+            return data - self.lr * g
         b = state["momentum_buffer"] = mu * state["momentum_buffer"] + g if state else g
-        p.data -= self.lr * (g + mu * b if self.nesterov else b)
+        return data - self.lr * (g + mu * b if self.nesterov else b)
 
 
 class Adam(Optimizer):
@@ -323,16 +157,16 @@ class Adam(Optimizer):
             "weight_decay": self.weight_decay,
         }
 
-    def _update(self, p: Value, state: ParamState) -> None:
+    def _rule(self, data: Num, grad: Num, state: Any) -> Num:
         """One parameter's step (see the class docstring for the rule)."""
         lr, wd = self.lr, self.weight_decay
         b1, b2 = self.betas
-        g = p.grad
+        g = grad
         if wd != 0.0:
             if self._decoupled:
-                p.data *= 1.0 - lr * wd
+                data = data * (1.0 - lr * wd)
             else:
-                g = g + wd * p.data
+                g = g + wd * data
         if not state:
             state.update(step=0, exp_avg=0.0, exp_avg_sq=0.0)
         t = state["step"] = state["step"] + 1
@@ -341,7 +175,7 @@ class Adam(Optimizer):
         # The same grouping of operations as PyTorch, so float64 results agree to rounding.
         step_size = lr / (1.0 - b1**t)
         correction2_sqrt = math.sqrt(1.0 - b2**t)
-        p.data -= step_size * (m / (math.sqrt(v) / correction2_sqrt + self.eps))
+        return data - step_size * (m / (_sqrt(v) / correction2_sqrt + self.eps))
 
 
 class AdamW(Adam):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 
-from nn.optim import Optimizer, _check
+from nn.optim import Optimizer
+from nn.optimizer import _check
 
 __all__ = ["CosineAnnealingLR", "LRScheduler", "LinearLR", "StepLR"]
 
