@@ -124,18 +124,35 @@ class CompiledGraph:
         Only ``root.data`` is updated: the interior nodes of the eager graph keep the values
         they had when it was built.
         """
-        self._check_leaves()
-        vals = self._vals
-        n0, n1 = self._n_fixed, self._n_fixed + self._n_leaves
-        vals[n0:n1] = np.fromiter(map(_DATA, self._held[:-1]), float, self._n_leaves)
-        with np.errstate(all="ignore"):
-            for step in self._steps:
-                step.forward(vals)
-        value = float(vals[self._root])
+        self._replay(np.fromiter(map(_DATA, self._held[:-1]), float, self._n_leaves))
+        value = float(self._vals[self._root])
         root = self._release_root()
         if root is not None:
             root.data = value
         return value
+
+    def run(self, data: Any) -> Any:
+        """``forward(); backward()`` on arrays: the leaves' gradients from the leaves' values.
+
+        For a training loop that holds the leaves' values itself (``nn.CompiledStep``):
+        ``data`` has one value per leaf, in the order of ``leaves``. No Value is read or
+        written (not ``root.data``, not any ``.grad``); d root / d leaf comes back as an
+        array in the same order, and ``watched()`` reads this replay's values.
+
+        >>> from autograd import Value, compile
+        >>> x, w = Value(2.0, "x"), Value(3.0, "w")
+        >>> g = compile(x * w)
+        >>> [v.label for v in g.leaves], g.run([5.0, 4.0]).tolist(), x.grad
+        (['x', 'w'], [4.0, 5.0], 0.0)
+        """
+        self._replay(np.asarray(data, dtype=float))
+        self._release_root()  # as forward(): an eager graph nobody reads is let go
+        return self._leaf_grads()
+
+    @property
+    def leaves(self) -> list[Value]:
+        """The leaves the replay reads, in the order of ``run``'s arrays (constants left out)."""
+        return self._held[:-1]
 
     def watched(self) -> list[float]:
         """The values of the nodes given as ``compile(..., watch=...)``, as of the last forward.
@@ -241,6 +258,14 @@ class CompiledGraph:
 
     # --- helpers ----------------------------------------------------------------------------
 
+    def _replay(self, leaf_data: Any) -> None:
+        """Put the leaves' values in their slots and recompute every group."""
+        self._check_leaves()
+        self._vals[self._n_fixed : self._n_fixed + self._n_leaves] = leaf_data
+        with np.errstate(all="ignore"):
+            for step in self._steps:
+                step.forward(self._vals)
+
     def _leaf_grads(self) -> Any:
         G = np.zeros(len(self._vals))
         G[self._root] = 1.0
@@ -272,7 +297,7 @@ class CompiledGraph:
         """Refuse to replay when a leaf was replaced by a new Value instead of updated."""
         # Each leaf is held by the graph, by this object and by its user. The probe at the end
         # of _held tells what the first two cost; a leaf at or below that has no user left.
-        counts = np.array(list(map(sys.getrefcount, self._held)), dtype=np.intp)
+        counts = np.fromiter(map(sys.getrefcount, self._held), np.intp, len(self._held))
         if not (counts <= self._limits).any():
             return
         outside = counts[:-1] - counts[-1] - self._graph_refs

@@ -31,7 +31,10 @@ binary cross-entropy, ``relu(z)`` is written ``(z + |z|) / 2``, whose derivative
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Callable, Sequence
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -257,6 +260,7 @@ class CompiledStep:
         self._form, self._per_output, self._targets = _FORMS[plain]
         # batch size -> (graph, input leaves, target leaves, outputs per sample)
         self._graphs: dict[int, tuple[CompiledGraph, list[list[Value]], list[Any], int]] = {}
+        self._plans: dict[int, _ArrayPlan] = {}  # batch size -> where _array_step reads
 
     def step(self, X: NDArray[Any], y: NDArray[Any], optimizer: Optimizer) -> float:
         """Feed one minibatch, then forward, ``zero_grad``, backward and ``optimizer.step()``.
@@ -268,13 +272,51 @@ class CompiledStep:
         if n not in self._graphs:
             self._graphs[n] = self._build(n, X.shape[1])
         graph, xs, ts, k = self._graphs[n]
+        T = self._targets(np.asarray(y), k)
+        if isinstance(optimizer, Optimizer) and _vectorised(optimizer):
+            self._array_step(n, X, T, optimizer)
+            return graph.watched()[0]
         graph.feed(xs, X)
-        graph.feed(ts, self._targets(np.asarray(y), k))
+        graph.feed(ts, T)
         graph.forward()
         optimizer.zero_grad()
         graph.backward()
         optimizer.step()
         return graph.watched()[0]
+
+    def _array_step(self, n: int, X: NDArray[Any], T: NDArray[Any], optimizer: Optimizer) -> None:
+        """The same step as above, with the parameters as arrays: no loop over them in Python.
+
+        Inputs and targets go straight into the graph's array of leaf values (their leaves
+        are this object's own), the parameters' values are read once, ``run`` gives every
+        leaf's gradient, and ``optimizer.step_arrays`` the new values, written back once.
+        Every number is the one the step above computes: ``.grad`` is 0.0 + the gradient
+        (zero_grad, then backward), and the optimizer's rule is the same arithmetic.
+        """
+        graph, xs, ts, _ = self._graphs[n]
+        plan = self._plans.get(n)
+        if plan is None or plan.optimizer is not optimizer:
+            plan = self._plans[n] = _ArrayPlan(graph, xs, ts, optimizer)
+        data = plan.data
+        data[plan.x_at] = X.ravel()
+        data[plan.t_at] = T.ravel()
+        params = optimizer.params
+        values = np.fromiter(map(_DATA, params), np.float64, len(params))
+        data[plan.p_at] = values[plan.p_in]
+        if plan.others:
+            data[plan.o_at] = np.fromiter(map(_DATA, plan.others), np.float64, len(plan.others))
+        G = graph.run(data[:-1])
+        grads = np.zeros(len(params))
+        grads[plan.p_in] += G[plan.p_at]
+        new = optimizer.step_arrays(values, grads)
+        _set(params, "grad", grads)
+        if plan.others:  # leaves that no optimizer zeroes: backward adds to their .grad
+            old = np.fromiter(map(_GRAD, plan.others), np.float64, len(plan.others))
+            _set(plan.others, "grad", old + G[plan.o_at])
+        if new is None:  # states of different shapes: a parameter at a time
+            optimizer.step()
+        else:
+            _set(params, "data", new)
 
     def _build(self, n: int, n_in: int) -> tuple[CompiledGraph, list[list[Value]], list[Any], int]:
         """The graph of a batch of n samples, with leaves for inputs and targets, compiled."""
@@ -298,3 +340,40 @@ class CompiledStep:
             objective = data_loss + l2_penalty(self.model.parameters(), self.l2)
         graph = compile(objective, watch=[data_loss])
         return graph, xs, ts, k
+
+
+_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
+
+
+def _set(values: list[Value], name: str, numbers: NDArray[np.float64]) -> None:
+    """Set ``.data`` or ``.grad`` of many Values from an array, without a Python loop body."""
+    deque(map(setattr, values, repeat(name), numbers.tolist()), maxlen=0)
+
+
+def _vectorised(optimizer: Optimizer) -> bool:
+    """Whether the optimizer steps by its ``_rule`` alone, so ``step_arrays`` is its step."""
+    cls = type(optimizer)
+    return cls.step is Optimizer.step and cls._rule is not Optimizer._rule
+
+
+class _ArrayPlan:
+    """Where one batch graph's leaves are: inputs, targets, an optimizer's parameters, others."""
+
+    def __init__(
+        self, graph: CompiledGraph, xs: list[list[Value]], ts: list[Any], optimizer: Optimizer
+    ) -> None:
+        leaves = graph.leaves
+        at = {id(v): i for i, v in enumerate(leaves)}
+        flat_ts = [t for row in ts for t in (row if isinstance(row, list) else [row])]
+        # An input or target the graph does not read (a model that ignores an input) is
+        # written to a spare slot at the end.
+        self.data = np.zeros(len(leaves) + 1)
+        self.x_at = np.array([at.get(id(v), -1) for row in xs for v in row], dtype=np.intp)
+        self.t_at = np.array([at.get(id(v), -1) for v in flat_ts], dtype=np.intp)
+        p_all = np.array([at.get(id(p), -1) for p in optimizer.params], dtype=np.intp)
+        self.p_in = np.flatnonzero(p_all >= 0)
+        self.p_at = p_all[self.p_in]
+        known = set(self.x_at.tolist()) | set(self.t_at.tolist()) | set(self.p_at.tolist())
+        self.o_at = np.array([i for i in range(len(leaves)) if i not in known], dtype=np.intp)
+        self.others = [leaves[i] for i in self.o_at]
+        self.optimizer = optimizer

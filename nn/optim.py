@@ -12,8 +12,9 @@ The rule is plain arithmetic, so it also runs on numpy arrays, every parameter a
 ``step_arrays`` is that vectorised step, for a compiled training step that already holds the
 parameters and gradients as arrays (``nn.CompiledStep``). It gives the same numbers, bit for
 bit, and keeps the state as arrays until something reads ``state`` (then each parameter gets
-its dict back); ``nn/optimizer.py`` holds that base class. ``state_dict()`` gives all of it as JSON-able numbers, keyed by the parameter's index as in
-PyTorch, and ``load_state_dict()`` puts it back (checked first, all or nothing).
+its dict back); ``nn/optimizer.py`` holds that base class. ``state_dict()`` gives all of
+it as JSON-able numbers, keyed by the parameter's index as in PyTorch, and
+``load_state_dict()`` puts it back (checked first, all or nothing).
 
 ``lr`` is a plain attribute: change it between steps, by hand or with a schedule from
 ``nn.schedules`` (``StepLR``, ``LinearLR``, ``CosineAnnealingLR``).

@@ -254,3 +254,71 @@ def test_fit_compiles_by_default_only_where_a_replay_is_exact(
     assert calls == []
     train(Doubler(), epochs=1, compile=True)
     assert calls == [24]
+
+
+# --- the vectorised optimizer step ------------------------------------------------------------
+
+OPTIMIZERS = {
+    "sgd": lambda ps: nn.SGD(ps, lr=0.05),
+    "sgd momentum + decay": lambda ps: nn.SGD(ps, lr=0.05, momentum=0.9, weight_decay=1e-3),
+    "sgd nesterov": lambda ps: nn.SGD(ps, lr=0.05, momentum=0.8, nesterov=True),
+    "adam + L2": lambda ps: nn.Adam(ps, lr=0.01, weight_decay=1e-2),
+    "adamw": lambda ps: nn.AdamW(ps, lr=0.01, weight_decay=0.1),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OPTIMIZERS))
+def test_step_arrays_is_step_to_the_last_bit(kind: str) -> None:
+    rng = np.random.default_rng(1)
+    data = rng.normal(size=7)
+    ps = [Value(float(x)) for x in data]
+    eager, arrays = OPTIMIZERS[kind](ps), OPTIMIZERS[kind]([Value(0.0) for _ in ps])
+    for _ in range(4):
+        grads = rng.normal(size=7)
+        for p, g in zip(ps, grads):
+            p.grad = float(g)
+        eager.step()
+        data = arrays.step_arrays(data, grads)
+        assert data.tolist() == [p.data for p in ps]  # ==, not close: the same arithmetic
+    # The state kept as arrays comes back as each parameter's dict, equal to eager's.
+    assert arrays.state_dict() == eager.state_dict()
+
+
+def test_step_arrays_refuses_states_of_different_shapes() -> None:
+    a, b = Value(1.0), Value(2.0)
+    opt = nn.SGD([a, b], lr=0.1, momentum=0.9)
+    opt.load_state_dict({"state": {0: {"momentum_buffer": 1.0}}, "param_groups": [
+        {"lr": 0.1, "momentum": 0.9, "nesterov": False, "weight_decay": 0.0, "params": [0, 1]}
+    ]})  # fmt: skip
+    assert opt.step_arrays(np.array([1.0, 2.0]), np.array([1.0, 1.0])) is None
+    assert opt.state[a] == {"momentum_buffer": 1.0} and opt.state[b] == {}  # unchanged
+
+
+@pytest.mark.parametrize("kind", ["sgd momentum + decay", "adamw"])
+def test_state_dict_after_compiled_training_resumes_like_eager(kind: str) -> None:
+    X, y = nn.make_spirals(24, n_classes=3, seed=3)
+    eager_model, model = (nn.MLP(2, [6, 3], seed=2) for _ in range(2))
+    make = OPTIMIZERS[kind]
+    eager_opt, opt = make(eager_model.parameters()), make(model.parameters())
+    step = CompiledStep(model, nn.cross_entropy)
+    batches = [(X[i : i + 8], y[i : i + 8]) for i in range(0, 24, 8)] * 3
+    for Xb, yb in batches[:4]:
+        _eager_step(eager_model, nn.cross_entropy, eager_opt, Xb, yb, 0.0)
+        step.step(Xb, yb, opt)
+    saved = opt.state_dict()
+    want = eager_opt.state_dict()
+    assert saved["param_groups"] == want["param_groups"]
+    assert saved["state"].keys() == want["state"].keys()
+    for i, entry in want["state"].items():
+        for key, value in entry.items():
+            assert math.isclose(saved["state"][i][key], value, rel_tol=1e-12, abs_tol=1e-15)
+    # Resume: a new optimizer loads the state; compiled and eager go on and stay equal.
+    resumed = make(model.parameters())
+    resumed.load_state_dict(saved)
+    for Xb, yb in batches[4:]:
+        _eager_step(eager_model, nn.cross_entropy, eager_opt, Xb, yb, 0.0)
+        step.step(Xb, yb, resumed)
+    np.testing.assert_allclose(_params(model), _params(eager_model), rtol=1e-12, atol=1e-15)
+    # ... and the gradients the step left in .grad are eager's (zero_grad, then backward).
+    got = [p.grad for p in model.parameters()]
+    np.testing.assert_allclose(got, [p.grad for p in eager_model.parameters()], rtol=1e-12)
