@@ -51,7 +51,7 @@ from nn.losses import (
     mse_loss,
 )
 from nn.module import Module
-from nn.optim import Optimizer
+from nn.optim import SGD, Adam, Optimizer
 
 __all__ = [
     "CompiledStep",
@@ -351,9 +351,10 @@ def _set(values: list[Value], name: str, numbers: NDArray[np.float64]) -> None:
 
 
 def _vectorised(optimizer: Optimizer) -> bool:
-    """Whether the optimizer steps by its ``_rule`` alone, so ``step_arrays`` is its step."""
+    """Whether ``step_arrays`` is the optimizer's step: it steps by nn's own rules (written
+    for floats and arrays alike; a rule of one's own may use ``math`` on floats only)."""
     cls = type(optimizer)
-    return cls.step is Optimizer.step and cls._rule is not Optimizer._rule
+    return cls.step is Optimizer.step and cls._rule in (SGD._rule, Adam._rule)
 
 
 class _ArrayPlan:

@@ -322,3 +322,18 @@ def test_state_dict_after_compiled_training_resumes_like_eager(kind: str) -> Non
     # ... and the gradients the step left in .grad are eager's (zero_grad, then backward).
     got = [p.grad for p in model.parameters()]
     np.testing.assert_allclose(got, [p.grad for p in eager_model.parameters()], rtol=1e-12)
+
+
+def test_an_optimizer_with_a_rule_of_its_own_steps_a_parameter_at_a_time() -> None:
+    class SignSGD(nn.SGD):  # math.copysign works on floats only, not on arrays
+        def _rule(self, data: Any, grad: Any, state: Any) -> Any:
+            return data - self.lr * math.copysign(1.0, grad)
+
+    X, y = nn.make_moons(16, seed=0)
+    eager_model, model = (nn.MLP(2, [4, 1], seed=1) for _ in range(2))
+    eager_opt, opt = SignSGD(eager_model.parameters(), 0.1), SignSGD(model.parameters(), 0.1)
+    step = CompiledStep(model, nn.hinge_loss)
+    for _ in range(3):
+        _eager_step(eager_model, nn.hinge_loss, eager_opt, X, y, 0.0)
+        step.step(X, y, opt)
+    np.testing.assert_allclose(_params(model), _params(eager_model), rtol=1e-12)
