@@ -45,7 +45,7 @@ Num = Any  # a float, or an array of floats (one per parameter): the rules run o
 
 
 def _sqrt(x: Num) -> Num:
-    return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
+    return math.sqrt(x) if type(x) is float else np.sqrt(x)
 
 
 class Optimizer:
