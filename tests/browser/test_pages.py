@@ -157,7 +157,8 @@ def test_every_step_shows_explains_numbers(open_page: Any, tmp_path: Path) -> No
             assert final[name[node]]["grad"] is None
             continue
         assert float(final[name[node]]["gradExact"]) == e.grad(node) == node.grad
-    assert page.evaluate("() => document.querySelectorAll('g.node:not(.complete):not(.const)').length") == 0
+    incomplete = "() => document.querySelectorAll('g.node:not(.complete):not(.const)').length"
+    assert page.evaluate(incomplete) == 0
     page.screenshot(path=str(IMAGES / "explain_page.png"), full_page=True)
 
 
