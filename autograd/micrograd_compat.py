@@ -93,7 +93,7 @@ class MicrogradNames:
         chain_rule(self, self.grad, check if is_anomaly_enabled() else None)
 
 
-def settle_attributes(cls: type) -> None:
+def settle_attributes(cls: type[Any]) -> None:
     """Make every new instance of ``cls`` keep room for one attribute, ``label``, and no more.
 
     CPython (3.11+) gives each new instance of a class with a ``__dict__`` a small array for
