@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, SupportsFloat, Union
 
 from autograd import ops, walk
-from autograd.micrograd_compat import MicrogradNames, settle_attributes
+from autograd.micrograd_names import MicrogradNames, settle_attributes
 from autograd.modes import _mode
 from autograd.ops import Op
 from autograd.walk import MANY
@@ -52,7 +52,7 @@ class Value(MicrogradNames):
     """One number in a computation graph, with the gradient backprop gives it.
 
     It also answers to micrograd's ``_prev``, ``_op`` and ``_backward()``
-    (``autograd/micrograd_compat.py``).
+    (``autograd/micrograd_names.py``).
 
     Args:
         data: the number; ints, numpy scalars and anything with ``__float__`` become a float.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "micrograd.md"
-# Blocks that use micrograd's internals on Value (autograd/micrograd_compat.py).
+# Blocks that use micrograd's internals on Value (autograd/micrograd_names.py).
 INTERNALS = ("._prev", "._op", "._backward", "p.m")
 
 
