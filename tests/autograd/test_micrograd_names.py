@@ -3,7 +3,8 @@
 ``_backward()`` is checked for every op of the table against central differences of the
 op's forward function and against ``backward()``; ``_prev`` and ``_op`` against what they are
 views of. User attributes and the label's new home must not break copying, saving, the
-compiler, or a node's size.
+compiler, or a node's size. And ``dot`` adds in micrograd's order, so a neuron's value is
+micrograd's to the bit.
 """
 
 from __future__ import annotations
@@ -190,3 +191,16 @@ def test_a_node_stays_small_whatever_attributes_users_set() -> None:
         )  # fmt: skip
         fresh, after_names, labelled = map(int, result.stdout.split())
         assert fresh == after_names == labelled, (names, result.stdout)
+
+
+def test_dot_adds_the_bias_first_then_each_product_left_to_right() -> None:
+    # Float addition is not associative: with these numbers every other order differs.
+    ws = [Value(1.0), Value(1.0), Value(1.0)]
+    xs = [Value(1e16), Value(1.0), Value(-1e16)]
+    bias = Value(1.0)
+    in_order = ((1.0 + 1e16) + 1.0) + -1e16  # micrograd: sum((wi*xi for ...), self.b)
+    assert in_order != ((1e16 + 1.0) + -1e16) + 1.0  # the products first, the bias last
+    y = dot(ws, xs, bias)
+    assert y.data == in_order
+    assert ops.DOT.forward(*[p.data for p in y.parents]) == in_order  # the table's forward too
+    assert dot(ws, [1e16, 1.0, -1e16]).data == (1e16 + 1.0) + -1e16  # numbers, no bias
