@@ -68,9 +68,10 @@ class Value(MicrogradNames):
     # The parents of a unary or binary node sit in two slots, _a and _b (None where absent);
     # an n-ary node keeps the tuple of all its parents in _a and the marker walk.MANY in _b.
     # Two slots instead of a tuple per node save about a third of a node's memory.
-    # "__dict__" lets a user set attributes of their own (p.m = 0.0), as on micrograd's Value;
-    # the dict itself is only made for a node that gets one. A label lives there too, set
-    # only on the nodes that have one: the rest read the class's "" below.
+    # "__dict__" lets a user set attributes of their own (p.m = 0.0), as on micrograd's Value.
+    # CPython gives each node a one-name array for them (see settle_attributes), which holds
+    # the label of a node that has one (the rest read the class's "" below); a node given an
+    # attribute of a user's own gets a dict of its own.
     __slots__ = ("__dict__", "_a", "_b", "_fn", "data", "grad")
 
     data: float
