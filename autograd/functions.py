@@ -32,11 +32,13 @@ def dot(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None = N
         raise ValueError(f"dot() needs as many weights as inputs, got {len(ws)} and {len(xs)}")
     # The hot path of a network: Values only, no per-element checks. Anything that is not a
     # Value has no float .data (numbers have no .data, numpy's is a buffer), so the sum is
-    # not a float and the careful path below converts or refuses it.
+    # not a float and the careful path below converts or refuses it. The bias comes first,
+    # then each product from left to right, as micrograd's sum(..., self.b): the same floats.
+    data: float | None
     try:
-        data = sum([w.data * x.data for w, x in zip(ws, xs)], 0.0)  # type: ignore[union-attr]
-        if bias is not None:
-            data += bias.data
+        data = 0.0 if bias is None else bias.data
+        for w, x in zip(ws, xs):
+            data += w.data * x.data  # type: ignore[union-attr]
     except (AttributeError, TypeError):
         data = None
     if type(data) is not float:

@@ -194,8 +194,10 @@ def _relu(a: float) -> float:
 
 def _dot(*args: float) -> float:
     n = len(args) // 2
-    total: float = sum(map(operator.mul, args[:n], args[n : 2 * n]), 0.0)
-    return total + args[-1] if len(args) & 1 else total
+    total = args[-1] if len(args) & 1 else 0.0  # the bias first, then left to right (as dot)
+    for w, x in zip(args[:n], args[n : 2 * n]):
+        total += w * x
+    return total
 
 
 def _sum(*args: float) -> float:

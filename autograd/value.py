@@ -10,6 +10,7 @@ Three design choices make it fast and safe:
   the node, so the graph has no reference cycles and is freed by reference counting as soon
   as nobody holds it.
 * ``__slots__`` keeps a node small, and data is always a Python float.
+  (A node also takes attributes of your own, as micrograd's does: see ``Value.__slots__``.)
 * ``_make`` is the one place a node is built; ``no_grad`` and ``detect_anomaly`` act there.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, SupportsFloat, Union
 
 from autograd import ops, walk
+from autograd.micrograd_names import MicrogradNames, settle_attributes
 from autograd.modes import _mode
 from autograd.ops import Op
 from autograd.walk import MANY
@@ -46,8 +48,11 @@ def _to_float(data: object) -> float:
     return float(data)
 
 
-class Value:
+class Value(MicrogradNames):
     """One number in a computation graph, with the gradient backprop gives it.
+
+    It also answers to micrograd's ``_prev``, ``_op`` and ``_backward()``
+    (``autograd/micrograd_names.py``).
 
     Args:
         data: the number; ints, numpy scalars and anything with ``__float__`` become a float.
@@ -63,11 +68,15 @@ class Value:
     # The parents of a unary or binary node sit in two slots, _a and _b (None where absent);
     # an n-ary node keeps the tuple of all its parents in _a and the marker walk.MANY in _b.
     # Two slots instead of a tuple per node save about a third of a node's memory.
-    __slots__ = ("_a", "_b", "_fn", "data", "grad", "label")
+    # "__dict__" lets a user set attributes of their own (p.m = 0.0), as on micrograd's Value.
+    # CPython gives each node a one-name array for them (see settle_attributes), which holds
+    # the label of a node that has one (the rest read the class's "" below); a node given an
+    # attribute of a user's own gets a dict of its own.
+    __slots__ = ("__dict__", "_a", "_b", "_fn", "data", "grad")
 
     data: float
     grad: float
-    label: str
+    label: str = ""
     _a: Any
     _b: Any
     _fn: Op
@@ -75,7 +84,8 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _to_float(data)
         self.grad = 0.0
-        self.label = label
+        if label:
+            self.label = label
         self._a = self._b = None
         self._fn = ops.LEAF
 
@@ -318,6 +328,7 @@ def _right(op: Op, value: Value, other: object) -> Value:
 
 
 _new = object.__new__
+settle_attributes(Value)  # every node keeps room for one attribute, its label: see there
 
 
 def _make(data: float, a: Any, b: Any, op: Op) -> Value:
@@ -328,7 +339,6 @@ def _make(data: float, a: Any, b: Any, op: Op) -> Value:
     v: Value = _new(Value)
     v.data = data
     v.grad = 0.0
-    v.label = ""
     if _mode.plain or a is None:
         v._a = a
         v._b = b
@@ -369,7 +379,7 @@ def _user_site() -> str:
 def _make_traced(data: float, a: Any, b: Any, op: Op) -> Value:
     site = _user_site()
     v: _TracedValue = _new(_TracedValue)
-    v.data, v.grad, v.label = data, 0.0, ""
+    v.data, v.grad = data, 0.0
     v._a, v._b, v._fn, v.site = a, b, op, site
     if not math.isfinite(data):
         inputs = ", ".join(repr(p.data) for p in v.parents)
