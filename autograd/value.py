@@ -26,6 +26,7 @@ from autograd import ops, walk
 from autograd.micrograd_names import MicrogradNames, settle_attributes
 from autograd.modes import _mode
 from autograd.ops import Op
+from autograd.ordering import OrderByData
 from autograd.walk import MANY
 
 Number = int | float | SupportsFloat
@@ -48,7 +49,7 @@ def _to_float(data: object) -> float:
     return float(data)
 
 
-class Value(MicrogradNames):
+class Value(MicrogradNames, OrderByData):
     """One number in a computation graph, with the gradient backprop gives it.
 
     It also answers to micrograd's ``_prev``, ``_op`` and ``_backward()``
