@@ -10,7 +10,8 @@ Two habits of the eager walk are kept, so that compiled gradients equal eager on
 
 * a node whose gradient is exactly 0 passes nothing back (``_skip``), which matters only
   where a local derivative can be infinite (``sqrt`` at 0, ``/`` by a tiny number, ...);
-* a relu that output 0 passes nothing back at all, even a NaN.
+* a relu that output 0 passes nothing back at all, even a NaN (a relu *of* NaN is not dead:
+  its value and derivative are NaN).
 
 The n-ary ops (``sum``, ``dot`` and the compiler's own ``prod``, a chain of ``*``) work on a
 2-D array ``P``, one row of parent values per node, and have one vjp that returns the
@@ -55,8 +56,8 @@ def _sigmoid(a: Array) -> Array:
 
 
 def _sign(a: Array) -> Array:
-    # As ops._sign: 0 at 0 and for NaN (np.sign would give NaN).
-    return np.where(a > 0.0, 1.0, np.where(a < 0.0, -1.0, 0.0))
+    # As ops._sign: 0 at 0, NaN for NaN.
+    return np.sign(a)
 
 
 def _dpow_da(a: Array, b: Array) -> Array:
@@ -89,18 +90,19 @@ RULES: dict[str, Rule] = {
         risky=True,
     ),
     "neg": Rule(np.negative, lambda g, out, a: -g),
-    "abs": Rule(np.abs, lambda g, out, a: g * _sign(a)),
+    "abs": Rule(np.abs, lambda g, out, a: _skip(g, g * _sign(a))),
     "exp": Rule(np.exp, lambda g, out, a: g * out, risky=True),
     "log": Rule(np.log, lambda g, out, a: _skip(g, g * (1.0 / a)), risky=True),
     "sqrt": Rule(np.sqrt, lambda g, out, a: _skip(g, g * (0.5 / out)), risky=True),
     "tanh": Rule(np.tanh, lambda g, out, a: g * (1.0 - out * out)),
     "sigmoid": Rule(_sigmoid, lambda g, out, a: g * (out * (1.0 - out))),
     "relu": Rule(
-        lambda a: np.where(a > 0.0, a, 0.0),  # NaN becomes 0.0, as ops._relu
-        lambda g, out, a: np.where(out > 0.0, g, 0.0),  # a dead relu passes nothing back
+        lambda a: np.where(a <= 0.0, 0.0, a),  # NaN stays NaN, as ops._relu
+        # A dead relu passes nothing back; a NaN one passes NaN (where g is not 0).
+        lambda g, out, a: np.where(out > 0.0, g, np.where(out == 0.0, 0.0, _skip(g, g * out))),
     ),
-    "sin": Rule(np.sin, lambda g, out, a: g * np.cos(a)),
-    "cos": Rule(np.cos, lambda g, out, a: g * -np.sin(a)),
+    "sin": Rule(np.sin, lambda g, out, a: g * np.cos(a), risky=True),  # eager refuses inf
+    "cos": Rule(np.cos, lambda g, out, a: g * -np.sin(a), risky=True),
 }
 
 

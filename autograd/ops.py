@@ -6,6 +6,8 @@ An entry gives, side by side, what an op *is* and everything the rest of the cod
              arity=2, method="__mul__", symbol="*", precedence=2, backward=_mul_backward)
 
 ``forward`` computes the result from the parents' floats, with a clear error for bad input.
+NaN is not bad input: it flows through every op (a relu of NaN is NaN), and so do infinities
+except where an op has no value there (``sin(inf)``, ``0 ** -1``, ``x / 0``: a clear error).
 ``local`` gives the local derivatives d(out)/d(parent_i), one per parent: the factors the chain
 rule multiplies the upstream gradient by (see ``autograd/chain.py``). ``local`` is written once
 and runs on two kinds of argument:
@@ -109,14 +111,18 @@ def _log(x: Num) -> Num:
 
 
 def _step(x: Num) -> float:
-    """Derivative of relu: 1 where the input is positive, else 0 (0 at the kink, as PyTorch)."""
-    return 1.0 if _data(x) > 0.0 else 0.0
+    """Derivative of relu: 1 above 0, 0 at or below (0 at the kink, as PyTorch), NaN at NaN.
+
+    A relu of NaN is not dead: its NaN must reach the inputs, not be cut to 0.
+    """
+    v = _data(x)
+    return 1.0 if v > 0.0 else 0.0 if v <= 0.0 else math.nan
 
 
 def _sign(x: Num) -> float:
-    """Derivative of abs: the sign of the input (0 at the kink, as PyTorch)."""
+    """Derivative of abs: the sign of the input (0 at the kink, as PyTorch), NaN at NaN."""
     v = _data(x)
-    return 1.0 if v > 0.0 else -1.0 if v < 0.0 else 0.0
+    return 1.0 if v > 0.0 else -1.0 if v < 0.0 else 0.0 if v == 0.0 else math.nan
 
 
 def _over(c: float, x: Num) -> Num:
@@ -144,7 +150,7 @@ def _div(a: float, b: float) -> float:
 def _pow(a: float, b: float) -> float:
     if a == 0.0 and b < 0.0:
         raise ZeroDivisionError(f"** of zero to a negative power: {a!r} ** {b!r}")
-    if a < 0.0 and not float(b).is_integer():
+    if a < 0.0 and not float(b).is_integer() and b == b:  # (-2) ** nan is nan, no error
         raise ValueError(
             f"** of a negative base with a non-integer exponent: {a!r} ** {b!r} "
             "(the result is not a real number); use abs() or an integer exponent"
@@ -189,7 +195,28 @@ def _sigmoid(a: float) -> float:
 
 
 def _relu(a: float) -> float:
-    return a if a > 0.0 else 0.0
+    return 0.0 if a <= 0.0 else a  # so NaN stays NaN: a diverged network must not look fine
+
+
+def _sine(a: float) -> float:
+    try:
+        return math.sin(a)
+    except ValueError:
+        raise ValueError(_periodic_of_inf("sin", a)) from None
+
+
+def _cosine(a: float) -> float:
+    try:
+        return math.cos(a)
+    except ValueError:
+        raise ValueError(_periodic_of_inf("cos", a)) from None
+
+
+def _periodic_of_inf(name: str, a: float) -> str:
+    return (
+        f"{name}() of an infinite value: {a!r}; it has no limit there. "
+        "Keep the input finite (an earlier op overflowed?); detect_anomaly() finds where"
+    )
 
 
 def _dot(*args: float) -> float:
@@ -296,14 +323,17 @@ SIGMOID = Op("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),),
 
 
 def _relu_backward(node: Any, g: float) -> None:
+    # The walk skips a dead relu (output 0), so this sees a live one or, rarely, a NaN one.
     if node.data > 0.0:
         node._a.grad += g
+    else:
+        node._a.grad += g * _step(node._a)
 
 
 RELU = Op("relu", _relu, lambda out, a: (_step(a),),
           arity=1, method="relu", symbol="relu", backward=_relu_backward)  # fmt: skip
-SIN = Op("sin", math.sin, lambda out, a: (_cos(a),), arity=1, method="sin", symbol="sin")
-COS = Op("cos", math.cos, lambda out, a: (-_sin(a),), arity=1, method="cos", symbol="cos")
+SIN = Op("sin", _sine, lambda out, a: (_cos(a),), arity=1, method="sin", symbol="sin")
+COS = Op("cos", _cosine, lambda out, a: (-_sin(a),), arity=1, method="cos", symbol="cos")
 
 
 def _dot_backward(node: Any, g: float) -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any, SupportsFloat, Union
 
 from autograd import ops, walk
+from autograd.floats import data_error
+from autograd.floats import to_float as _to_float
 from autograd.micrograd_names import MicrogradNames, settle_attributes
 from autograd.modes import _mode
 from autograd.ops import Op
@@ -31,22 +33,6 @@ from autograd.walk import MANY
 
 Number = int | float | SupportsFloat
 Operand = Union["Value", int, float]
-
-
-def _to_float(data: object) -> float:
-    if type(data) is float:
-        return data
-    if isinstance(data, (str, bytes, bytearray)) or data is None:
-        raise TypeError(
-            f"Value() needs a number, got {type(data).__name__} {data!r}; "
-            "convert it first, e.g. Value(float(text))"
-        )
-    if getattr(data, "ndim", 0) != 0 or not hasattr(data, "__float__"):
-        raise TypeError(
-            f"Value() holds one number, got {type(data).__name__}; "
-            "make one Value per element, e.g. [Value(x) for x in xs]"
-        )
-    return float(data)
 
 
 class Value(MicrogradNames, OrderByData):
@@ -83,6 +69,8 @@ class Value(MicrogradNames, OrderByData):
     _fn: Op
 
     def __init__(self, data: Number, label: str = "") -> None:
+        if type(label) is not str:
+            raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
         self.data = _to_float(data)
         self.grad = 0.0
         if label:
@@ -160,7 +148,10 @@ class Value(MicrogradNames, OrderByData):
 
     def _apply(self, op: Op) -> Value:
         """Make the node ``op(self)`` of a one-input op: forward value, parent, op."""
-        return _make(op.forward(self.data), self, None, op)
+        try:
+            return _make(op.forward(self.data), self, None, op)
+        except TypeError as e:
+            raise data_error(e, op, self) from None
 
     # --- arithmetic -----------------------------------------------------------------------
     # Each operator is one line: _left(op, self, other) makes op(self, other) and
@@ -317,7 +308,10 @@ def _left(op: Op, value: Value, other: object) -> Value:
     o = other if type(other) is Value else _lift(other)
     if o is None:
         return NotImplemented  # type: ignore[no-any-return]
-    return _make(op.forward(value.data, o.data), value, o, op)
+    try:
+        return _make(op.forward(value.data, o.data), value, o, op)
+    except TypeError as e:  # a non-number assigned to .data: say whose
+        raise data_error(e, op, value, o) from None
 
 
 def _right(op: Op, value: Value, other: object) -> Value:
@@ -325,7 +319,10 @@ def _right(op: Op, value: Value, other: object) -> Value:
     o = _lift(other)
     if o is None:
         return NotImplemented  # type: ignore[no-any-return]
-    return _make(op.forward(o.data, value.data), o, value, op)
+    try:
+        return _make(op.forward(o.data, value.data), o, value, op)
+    except TypeError as e:
+        raise data_error(e, op, o, value) from None
 
 
 _new = object.__new__
