@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.13.0+cpu
 TORCH_INDEX ?=
 
-.PHONY: demo test lint typecheck check bench graphviz fonts torch clean
+.PHONY: demo test lint typecheck check bench graphviz fonts chromium torch clean
 
 $(VENV)/.installed-%:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ fonts:
 	    apt-get update -q && apt-get install -y -q fontconfig fonts-noto-cjk; \
 	  else echo "No Japanese font: install one (apt-get install fonts-noto-cjk) for the Japanese notebooks and plots"; fi; }
 
+## chromium: Debian's Chromium for the browser tests of the explain page and the report
+## (Playwright drives this system browser; no browser is ever downloaded)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "Chromium is missing: install it (apt-get install chromium) for the browser tests, which skip without it"; fi; }
+
 ## torch: PyTorch for the cross-checks, if pip can get the pinned CPU build (never fails)
 torch: $(VENV)/.installed-dev
 	@$(PY) -c "import torch" 2>/dev/null || { \
@@ -43,7 +51,7 @@ torch: $(VENV)/.installed-dev
 	  || echo "PyTorch not installed: its cross-checks will skip"; }
 
 ## test: the whole test suite (unit, property, doctest, CLI smoke and notebooks)
-test: $(VENV)/.installed-dev graphviz fonts torch
+test: $(VENV)/.installed-dev graphviz fonts chromium torch
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed-dev

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from autograd import ops
+from autograd.floats import as_float, data_error
 from autograd.modes import is_anomaly_enabled
 from autograd.value import Value, _lift, _make
 from autograd.walk import MANY, check, gradients
@@ -32,11 +33,13 @@ def dot(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None = N
         raise ValueError(f"dot() needs as many weights as inputs, got {len(ws)} and {len(xs)}")
     # The hot path of a network: Values only, no per-element checks. Anything that is not a
     # Value has no float .data (numbers have no .data, numpy's is a buffer), so the sum is
-    # not a float and the careful path below converts or refuses it.
+    # not a float and the careful path below converts or refuses it. The bias comes first,
+    # then each product from left to right, as micrograd's sum(..., self.b): the same floats.
+    data: float | None
     try:
-        data = sum([w.data * x.data for w, x in zip(ws, xs)], 0.0)  # type: ignore[union-attr]
-        if bias is not None:
-            data += bias.data
+        data = 0.0 if bias is None else bias.data
+        for w, x in zip(ws, xs):
+            data += w.data * x.data  # type: ignore[union-attr]
     except (AttributeError, TypeError):
         data = None
     if type(data) is not float:
@@ -46,12 +49,17 @@ def dot(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None = N
 
 
 def _dot_converting(ws: Sequence[Value], xs: Sequence[Value | float], bias: Value | None) -> Value:
-    """``dot`` for inputs that are plain numbers (made leaves) or wrong (a clear TypeError)."""
-    xv = [x if isinstance(x, Value) else _lift_strict(x, "dot") for x in xs]
+    """``dot`` when the fast sum is not a float: numbers in ``xs`` become leaves, a numpy
+    scalar in a Value's ``.data`` is stored back as its float, anything else is refused."""
     for w in (*ws, bias):
         if not isinstance(w, Value) and w is not None:
             raise TypeError(f"dot() weights and bias must be Values, got {type(w).__name__}")
-    return dot(ws, xv, bias)
+    xv = [x if isinstance(x, Value) else _lift_strict(x, "dot") for x in xs]
+    args = (*ws, *xv) if bias is None else (*ws, *xv, bias)
+    for a in args:
+        if type(a.data) is not float:
+            a.data = as_float(a, "dot()")  # once: the next call takes the fast path
+    return _make(ops.DOT.forward(*[a.data for a in args]), args, MANY, ops.DOT)
 
 
 def vsum(values: Iterable[Value | float]) -> Value:
@@ -65,7 +73,10 @@ def vsum(values: Iterable[Value | float]) -> Value:
     args = tuple(v if isinstance(v, Value) else _lift_strict(v, "vsum") for v in values)
     if not args:
         return Value(0.0)
-    return _make(ops.SUM.forward(*[a.data for a in args]), args, MANY, ops.SUM)
+    try:
+        return _make(ops.SUM.forward(*[a.data for a in args]), args, MANY, ops.SUM)
+    except TypeError as e:
+        raise data_error(e, ops.SUM, *args) from None
 
 
 def _lift_strict(x: object, where: str) -> Value:
@@ -93,6 +104,23 @@ def grad(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) 
     >>> dy.data, d2y.data, d3y.data
     (27.0, 18.0, 6.0)
     """
+    if not isinstance(output, Value):
+        raise TypeError(
+            f"grad() needs a Value as output, got {type(output).__name__} {output!r:.40}; "
+            "differentiate what an op on Values returned"
+        )
+    if isinstance(inputs, Value) or not isinstance(inputs, Iterable):
+        raise TypeError(
+            f"grad() needs a list of Values as inputs, got {type(inputs).__name__}; "
+            "e.g. grad(y, [x])"
+        )
+    inputs = list(inputs)
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(
+                f"grad() inputs must be Values, got {type(x).__name__} {x!r:.40} at [{i}]; "
+                "pass the Values the output was computed from"
+            )
     # The same walk as backward(): floats flow through it, or, to differentiate again, Values.
     seed = Value(1.0) if create_graph else 1.0
     found = gradients(output, seed, watch=check if is_anomaly_enabled() else None)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import numbers
 import random
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -92,6 +93,7 @@ def gradcheck(
     >>> [e.name for e in gradcheck(loss, [w, b]).entries], w.data
     (['w', 'b'], 0.5)
     """
+    _check_tolerances("gradcheck", eps, atol, rtol)
     target = _Target(fn, inputs, eps, "gradcheck")
     chosen = _choose(len(target.xs), sample, seed)
     with target.at(target.xs) as (out, leaves):
@@ -128,6 +130,7 @@ def gradgradcheck(
     >>> bool(gradgradcheck(lambda x: x * x.data, [3.0]))  # backprop says 0, truly 2
     False
     """
+    _check_tolerances("gradgradcheck", eps, atol, rtol)
     target = _Target(fn, inputs, eps, "gradgradcheck")
     chosen = _choose(len(target.xs), sample, seed)
     with target.at(target.xs) as (out, leaves):
@@ -145,12 +148,23 @@ def gradgradcheck(
     return _finish(target, gradient, analytic, chosen, center, 2, tols, seed, raise_on_failure)
 
 
+def _check_tolerances(what: str, eps: float, atol: float, rtol: float) -> None:
+    """Refuse a step or tolerance that would make every verdict meaningless."""
+    for name, value, ok, want in (
+        ("eps", eps, lambda v: v > 0, "a positive finite step"),
+        ("atol", atol, lambda v: v >= 0, "a finite number >= 0"),
+        ("rtol", rtol, lambda v: v >= 0, "a finite number >= 0"),
+    ):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{what}: {name} must be a number, got {type(value).__name__}")
+        if not (math.isfinite(value) and ok(value)):
+            raise ValueError(f"{what}: {name} must be {want}, got {value!r}")
+
+
 class _Target:
     """``fn`` and how to evaluate it at a point: on new leaves, or on Values moved in place."""
 
     def __init__(self, fn: Callable[..., Value], inputs: Inputs, eps: float, what: str) -> None:
-        if not (eps > 0 and math.isfinite(eps)):
-            raise ValueError(f"{what}: eps must be a positive finite step, got {eps!r}")
         if isinstance(inputs, Mapping):
             names: list[str] | None = [str(key) for key in inputs]
             items: list[float | Value] = list(inputs.values())

@@ -6,6 +6,8 @@ An entry gives, side by side, what an op *is* and everything the rest of the cod
              arity=2, method="__mul__", symbol="*", precedence=2, backward=_mul_backward)
 
 ``forward`` computes the result from the parents' floats, with a clear error for bad input.
+NaN is not bad input: it flows through every op (a relu of NaN is NaN), and so do infinities
+except where an op has no value there (``sin(inf)``, ``0 ** -1``, ``x / 0``: a clear error).
 ``local`` gives the local derivatives d(out)/d(parent_i), one per parent: the factors the chain
 rule multiplies the upstream gradient by (see ``autograd/chain.py``). ``local`` is written once
 and runs on two kinds of argument:
@@ -67,14 +69,18 @@ def _log(x: Num) -> Num:
 
 
 def _step(x: Num) -> float:
-    """Derivative of relu: 1 where the input is positive, else 0 (0 at the kink, as PyTorch)."""
-    return 1.0 if _data(x) > 0.0 else 0.0
+    """Derivative of relu: 1 above 0, 0 at or below (0 at the kink, as PyTorch), NaN at NaN.
+
+    A relu of NaN is not dead: its NaN must reach the inputs, not be cut to 0.
+    """
+    v = _data(x)
+    return 1.0 if v > 0.0 else 0.0 if v <= 0.0 else math.nan
 
 
 def _sign(x: Num) -> float:
-    """Derivative of abs: the sign of the input (0 at the kink, as PyTorch)."""
+    """Derivative of abs: the sign of the input (0 at the kink, as PyTorch), NaN at NaN."""
     v = _data(x)
-    return 1.0 if v > 0.0 else -1.0 if v < 0.0 else 0.0
+    return 1.0 if v > 0.0 else -1.0 if v < 0.0 else 0.0 if v == 0.0 else math.nan
 
 
 def _over(c: float, x: Num) -> Num:
@@ -102,7 +108,7 @@ def _div(a: float, b: float) -> float:
 def _pow(a: float, b: float) -> float:
     if a == 0.0 and b < 0.0:
         raise ZeroDivisionError(f"** of zero to a negative power: {a!r} ** {b!r}")
-    if a < 0.0 and not float(b).is_integer():
+    if a < 0.0 and not float(b).is_integer() and b == b:  # (-2) ** nan is nan, no error
         raise ValueError(
             f"** of a negative base with a non-integer exponent: {a!r} ** {b!r} "
             "(the result is not a real number); use abs() or an integer exponent"
@@ -147,7 +153,28 @@ def _sigmoid(a: float) -> float:
 
 
 def _relu(a: float) -> float:
-    return a if a > 0.0 else 0.0
+    return 0.0 if a <= 0.0 else a  # so NaN stays NaN: a diverged network must not look fine
+
+
+def _sine(a: float) -> float:
+    try:
+        return math.sin(a)
+    except ValueError:
+        raise ValueError(_periodic_of_inf("sin", a)) from None
+
+
+def _cosine(a: float) -> float:
+    try:
+        return math.cos(a)
+    except ValueError:
+        raise ValueError(_periodic_of_inf("cos", a)) from None
+
+
+def _periodic_of_inf(name: str, a: float) -> str:
+    return (
+        f"{name}() of an infinite value: {a!r}; it has no limit there. "
+        "Keep the input finite (an earlier op overflowed?); detect_anomaly() finds where"
+    )
 
 
 def _dpow_da(a: Num, b: Num) -> Num:
@@ -240,14 +267,10 @@ NEG = Op("neg", operator.neg, lambda out, a: (-1.0,),
          arity=1, method="__neg__", symbol="-", precedence=3, backward=_neg_backward,
          np_forward=lambda np, a: -a, np_local=lambda np, out, a: (-1.0,))  # fmt: skip
 
-
-def _np_sign(np: Any, a: Any) -> Any:
-    return np.where(a > 0.0, 1.0, np.where(a < 0.0, -1.0, 0.0))  # as _sign: 0 for NaN
-
-
+# Over arrays, _sign is np.sign: 0 at 0, NaN at NaN.
 ABS = Op("abs", abs, lambda out, a: (_sign(a),), arity=1, method="__abs__", symbol="abs",
          np_forward=lambda np, a: np.abs(a),
-         np_local=lambda np, out, a: (_np_sign(np, a),))  # fmt: skip
+         np_local=lambda np, out, a: (np.sign(a),))  # fmt: skip
 EXP = Op("exp", _exp, lambda out, a: (out,), arity=1, method="exp", symbol="exp",
          np_forward=lambda np, a: np.exp(a), np_local=lambda np, out, a: (out,))  # fmt: skip
 LOG = Op("log", _ln, lambda out, a: (1.0 / a,), arity=1, method="log", symbol="log",
@@ -277,18 +300,21 @@ SIGMOID = Op("sigmoid", _sigmoid, lambda out, a: (out * (1.0 - out),),
 
 
 def _relu_backward(node: Any, g: float) -> None:
+    # The walk skips a dead relu (output 0), so this sees a live one or, rarely, a NaN one.
     if node.data > 0.0:
         node._a.grad += g
+    else:
+        node._a.grad += g * _step(node._a)
 
 
-# Its numpy local derivative is a mask: True and False multiply as 1 and 0.
+# Over arrays, _step(a) is the sign of the output: 1 above the kink, 0 at or below, NaN at NaN.
 RELU = Op("relu", _relu, lambda out, a: (_step(a),),
           arity=1, method="relu", symbol="relu", backward=_relu_backward,
-          np_forward=lambda np, a: np.where(a > 0.0, a, 0.0),  # NaN becomes 0.0, as _relu
-          np_local=lambda np, out, a: (a > 0.0,))  # fmt: skip
-SIN = Op("sin", math.sin, lambda out, a: (_cos(a),), arity=1, method="sin", symbol="sin",
+          np_forward=lambda np, a: np.where(a <= 0.0, 0.0, a),  # NaN stays NaN, as _relu
+          np_local=lambda np, out, a: (np.sign(out),))  # fmt: skip
+SIN = Op("sin", _sine, lambda out, a: (_cos(a),), arity=1, method="sin", symbol="sin",
          np_forward=lambda np, a: np.sin(a), np_local=lambda np, out, a: (np.cos(a),))  # fmt: skip
-COS = Op("cos", math.cos, lambda out, a: (-_sin(a),), arity=1, method="cos", symbol="cos",
+COS = Op("cos", _cosine, lambda out, a: (-_sin(a),), arity=1, method="cos", symbol="cos",
          np_forward=lambda np, a: np.cos(a),
          np_local=lambda np, out, a: (-np.sin(a),))  # fmt: skip
 

@@ -8,7 +8,6 @@ per node: w_1..w_n, x_1..x_n and maybe b for ``dot``.
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 from autograd.op import Num, Op
@@ -16,8 +15,10 @@ from autograd.op import Num, Op
 
 def _dot(*args: float) -> float:
     n = len(args) // 2
-    total: float = sum(map(operator.mul, args[:n], args[n : 2 * n]), 0.0)
-    return total + args[-1] if len(args) & 1 else total
+    total = args[-1] if len(args) & 1 else 0.0  # the bias first, then left to right (as dot)
+    for w, x in zip(args[:n], args[n : 2 * n]):
+        total += w * x
+    return total
 
 
 def _dot_local(out: Num, *args: Num) -> tuple[Num, ...]:

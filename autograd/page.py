@@ -57,6 +57,7 @@ class Explained(Protocol):
     @property
     def steps(self) -> Sequence[_Step]: ...
     def name(self, node: Value) -> str: ...
+    def is_constant(self, node: Value) -> bool: ...
 
 
 def assets() -> tuple[str, str]:
@@ -158,12 +159,9 @@ def _svg(e: Explained, order: list[Value], ids: dict[Value, str], text: dict[str
             )
     for node in order:
         x, y = where[node]
-        kind = node.op or (text["input"] if node.label else text["const"])
-        cls = (
-            "node"
-            + ("" if node.parents else " leaf")
-            + ("" if node.label or node.parents else " const")
-        )
+        const = e.is_constant(node)  # the same test as explain's gradient table
+        kind = node.op or (text["const"] if const else text["input"])
+        cls = "node" + ("" if node.parents else " leaf") + (" const" if const else "")
         out += [
             f'<g class="{cls}" id="{ids[node]}" transform="translate({x:.1f},{y:.1f})">',
             f"<title>{html.escape(names[node])}</title>",
@@ -172,8 +170,14 @@ def _svg(e: Explained, order: list[Value], ids: dict[Value, str], text: dict[str
             f'<text class="op" x="{boxes[node] - 8:.1f}" y="17">{html.escape(kind)}</text>',
             f'<text class="data" x="8" y="34">{html.escape(text["data"])} '
             f'<tspan class="v">?</tspan></text>',
-            f'<text class="grad" x="8" y="50">{html.escape(text["grad"])} '
-            f'<tspan class="v">?</tspan></text>',
+            *(
+                []
+                if const
+                else [
+                    f'<text class="grad" x="8" y="50">{html.escape(text["grad"])} '
+                    f'<tspan class="v">?</tspan></text>'
+                ]
+            ),
             "</g>",
         ]
     out.append("</svg>")
@@ -232,6 +236,8 @@ def _steps(
     unseen: dict[Value, list[Any]] = {}  # sums changed by steps left out: shown with the next
     for step in e.steps:
         for k, (parent, local, product) in enumerate(step.contributions):
+            if e.is_constant(parent):  # a constant learns nothing: no step, no gradient shown
+                continue
             sums[parent] = sums.get(parent, 0.0) + product
             pending[parent] -= 1
             if parent not in shown:

@@ -10,6 +10,7 @@ Three design choices make it fast and safe:
   the node, so the graph has no reference cycles and is freed by reference counting as soon
   as nobody holds it.
 * ``__slots__`` keeps a node small, and data is always a Python float.
+  (A node also takes attributes of your own, as micrograd's does: see ``Value.__slots__``.)
 * ``_make`` is the one place a node is built; ``no_grad`` and ``detect_anomaly`` act there.
 """
 
@@ -22,32 +23,23 @@ from pathlib import Path
 from typing import Any, SupportsFloat, Union
 
 from autograd import ops, walk
+from autograd.floats import data_error
+from autograd.floats import to_float as _to_float
+from autograd.micrograd_names import MicrogradNames, settle_attributes
 from autograd.modes import _mode
 from autograd.ops import Op
+from autograd.ordering import OrderByData
 from autograd.walk import MANY
 
 Number = int | float | SupportsFloat
 Operand = Union["Value", int, float]
 
 
-def _to_float(data: object) -> float:
-    if type(data) is float:
-        return data
-    if isinstance(data, (str, bytes, bytearray)) or data is None:
-        raise TypeError(
-            f"Value() needs a number, got {type(data).__name__} {data!r}; "
-            "convert it first, e.g. Value(float(text))"
-        )
-    if getattr(data, "ndim", 0) != 0 or not hasattr(data, "__float__"):
-        raise TypeError(
-            f"Value() holds one number, got {type(data).__name__}; "
-            "make one Value per element, e.g. [Value(x) for x in xs]"
-        )
-    return float(data)
-
-
-class Value:
+class Value(MicrogradNames, OrderByData):
     """One number in a computation graph, with the gradient backprop gives it.
+
+    It also answers to micrograd's ``_prev``, ``_op`` and ``_backward()``
+    (``autograd/micrograd_names.py``).
 
     Args:
         data: the number; ints, numpy scalars and anything with ``__float__`` become a float.
@@ -63,19 +55,26 @@ class Value:
     # The parents of a unary or binary node sit in two slots, _a and _b (None where absent);
     # an n-ary node keeps the tuple of all its parents in _a and the marker walk.MANY in _b.
     # Two slots instead of a tuple per node save about a third of a node's memory.
-    __slots__ = ("_a", "_b", "_fn", "data", "grad", "label")
+    # "__dict__" lets a user set attributes of their own (p.m = 0.0), as on micrograd's Value.
+    # CPython gives each node a one-name array for them (see settle_attributes), which holds
+    # the label of a node that has one (the rest read the class's "" below); a node given an
+    # attribute of a user's own gets a dict of its own.
+    __slots__ = ("__dict__", "_a", "_b", "_fn", "data", "grad")
 
     data: float
     grad: float
-    label: str
+    label: str = ""
     _a: Any
     _b: Any
     _fn: Op
 
     def __init__(self, data: Number, label: str = "") -> None:
+        if type(label) is not str:
+            raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
         self.data = _to_float(data)
         self.grad = 0.0
-        self.label = label
+        if label:
+            self.label = label
         self._a = self._b = None
         self._fn = ops.LEAF
 
@@ -149,7 +148,10 @@ class Value:
 
     def _apply(self, op: Op) -> Value:
         """Make the node ``op(self)`` of a one-input op: forward value, parent, op."""
-        return _make(op.forward(self.data), self, None, op)
+        try:
+            return _make(op.forward(self.data), self, None, op)
+        except TypeError as e:
+            raise data_error(e, op, self) from None
 
     # --- arithmetic -----------------------------------------------------------------------
     # Each operator is one line: _left(op, self, other) makes op(self, other) and
@@ -306,7 +308,10 @@ def _left(op: Op, value: Value, other: object) -> Value:
     o = other if type(other) is Value else _lift(other)
     if o is None:
         return NotImplemented  # type: ignore[no-any-return]
-    return _make(op.forward(value.data, o.data), value, o, op)
+    try:
+        return _make(op.forward(value.data, o.data), value, o, op)
+    except TypeError as e:  # a non-number assigned to .data: say whose
+        raise data_error(e, op, value, o) from None
 
 
 def _right(op: Op, value: Value, other: object) -> Value:
@@ -314,10 +319,14 @@ def _right(op: Op, value: Value, other: object) -> Value:
     o = _lift(other)
     if o is None:
         return NotImplemented  # type: ignore[no-any-return]
-    return _make(op.forward(o.data, value.data), o, value, op)
+    try:
+        return _make(op.forward(o.data, value.data), o, value, op)
+    except TypeError as e:
+        raise data_error(e, op, o, value) from None
 
 
 _new = object.__new__
+settle_attributes(Value)  # every node keeps room for one attribute, its label: see there
 
 
 def _make(data: float, a: Any, b: Any, op: Op) -> Value:
@@ -328,7 +337,6 @@ def _make(data: float, a: Any, b: Any, op: Op) -> Value:
     v: Value = _new(Value)
     v.data = data
     v.grad = 0.0
-    v.label = ""
     if _mode.plain or a is None:
         v._a = a
         v._b = b
@@ -369,7 +377,7 @@ def _user_site() -> str:
 def _make_traced(data: float, a: Any, b: Any, op: Op) -> Value:
     site = _user_site()
     v: _TracedValue = _new(_TracedValue)
-    v.data, v.grad, v.label = data, 0.0, ""
+    v.data, v.grad = data, 0.0
     v._a, v._b, v._fn, v.site = a, b, op, site
     if not math.isfinite(data):
         inputs = ", ".join(repr(p.data) for p in v.parents)

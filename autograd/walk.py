@@ -154,6 +154,8 @@ def backward(root: Any, *, fast: bool = True) -> None:
     rule is skipped, and a relu that output 0 is treated as a leaf (see ``_interior``); this
     is where relu networks save most of their time. (A non-finite local derivative behind a
     zero therefore gives 0, not nan; ``detect_anomaly`` runs every rule and reports it.)
+    NaN is never mistaken for a zero: a relu of NaN is NaN, not dead, and every rule's
+    derivative at a NaN input is NaN where it depends on that input (see test_nan.py).
     ``fast=False`` runs the generic ``chain_rule`` at every node instead of the ops' own
     float rules: the tests compare the two.
 

@@ -94,15 +94,10 @@ class Neuron(Module):
         xs = _as_values(x)
         if len(xs) != len(self.w):
             raise ValueError(f"{self!r} takes {len(self.w)} inputs, got {len(xs)}")
-        # One dot node: the graph is small and backprop fast. Its value is recomputed in
-        # micrograd's order (bias first, then each product, left to right), because float
-        # addition is not associative and dot adds in another order; the gradients of a dot
-        # node are exactly those of micrograd's chain of + and *, whatever the order.
+        # One dot node: the graph is small and backprop fast. dot adds in micrograd's order
+        # (bias first, then each product, left to right), so its value is micrograd's to the
+        # bit, and its gradients are exactly those of micrograd's chain of + and *.
         act = dot(self.w, xs, self.b)
-        total = self.b.data
-        for w, xi in zip(self.w, xs):
-            total += w.data * xi.data
-        act.data = total
         return act.relu() if self.nonlin else act
 
     def parameters(self) -> list[Value]:

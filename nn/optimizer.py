@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from autograd import Value
-from nn.state import SerializationError, _as_finite
+from nn.state import SerializationError, _as_finite, _excerpt
 
 __all__ = ["Optimizer"]
 
@@ -210,7 +210,7 @@ class Optimizer:
         if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
             raise SerializationError(
                 f"{where}: needs a dict with the keys 'state' and 'param_groups', "
-                f"got {state_dict!r:.80}"
+                f"got {_excerpt(state_dict)}"
             )
         groups = state_dict["param_groups"]
         if not isinstance(groups, list) or len(groups) != 1 or not isinstance(groups[0], dict):
@@ -219,12 +219,13 @@ class Optimizer:
         indices = group.pop("params", None)
         if indices != list(range(len(self.params))):
             raise SerializationError(
-                f"{where}: the state covers parameters {indices!r:.80}, this optimizer "
+                f"{where}: the state covers parameters {_excerpt(indices)}, this optimizer "
                 f"holds {len(self.params)}; load it into an optimizer of the same model"
             )
         if set(group) != set(self._hyper()):
             raise SerializationError(
-                f"{where}: settings {sorted(group)} do not match {sorted(self._hyper())}; "
+                f"{where}: settings {_excerpt(sorted(map(str, group)))} do not match "
+                f"{sorted(self._hyper())}; "
                 f"is it the state of another optimizer?"
             )
         try:  # the constructor's own checks say what a setting may be
@@ -233,25 +234,27 @@ class Optimizer:
             raise SerializationError(f"{where}: bad settings: {e}") from e
         raw = state_dict["state"]
         if not isinstance(raw, dict):
-            raise SerializationError(f"{where}: 'state' must be a dict, got {raw!r:.80}")
+            raise SerializationError(f"{where}: 'state' must be a dict, got {_excerpt(raw)}")
         states: dict[Value, ParamState] = {p: {} for p in self.params}
         for key, entry in raw.items():
-            i = int(key) if isinstance(key, (int, str)) and str(key).isdigit() else -1
+            i = _index(key)
             if not 0 <= i < len(self.params):
-                raise SerializationError(f"{where}: no parameter with index {key!r}")
-            states[self.params[i]] = self._checked_entry(entry, f"{where}: state[{key!r}]")
+                raise SerializationError(f"{where}: no parameter with index {_excerpt(key)}")
+            states[self.params[i]] = self._checked_entry(entry, f"{where}: state[{i}]")
         return group, states
 
     def _checked_entry(self, entry: object, where: str) -> ParamState:
         if not isinstance(entry, dict) or set(entry) != set(self._STATE_KEYS):
             raise SerializationError(
-                f"{where} must hold the keys {list(self._STATE_KEYS)}, got {entry!r:.80}"
+                f"{where} must hold the keys {list(self._STATE_KEYS)}, got {_excerpt(entry)}"
             )
         out: ParamState = {}
         for k, v in entry.items():
             f = _as_finite(v)
             if f is None or (k == "step" and (not f.is_integer() or f < 1)):
-                raise SerializationError(f"{where}[{k!r}] must be a finite number, got {v!r}")
+                raise SerializationError(
+                    f"{where}[{k!r}] must be a finite number, got {_excerpt(v)}"
+                )
             out[k] = int(f) if k == "step" else f
         return out
 
@@ -263,3 +266,18 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r})"
+
+
+def _index(key: object) -> int:
+    """A parameter's index from a state key: an int, or its decimal digits (a JSON key); else -1.
+
+    Only ASCII digits count, and at most 9 of them: ``"²"`` and ``"١"`` are digits to
+    ``str.isdigit``, and a 5000-digit string is more than ``int()`` will read.
+    """
+    if isinstance(key, bool):
+        return -1
+    if isinstance(key, int):
+        return key
+    if isinstance(key, str) and 0 < len(key) <= 9 and key.isascii() and key.isdigit():
+        return int(key)
+    return -1

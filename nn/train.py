@@ -14,7 +14,6 @@ without overflowing is recorded in ``History.warnings`` when it happens (so ``re
 
 from __future__ import annotations
 
-import gc
 import math
 import warnings
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from tqdm import tqdm
 
 from autograd import Value, is_grad_enabled, no_grad
+from autograd.modes import pause_gc
 from nn import checks
 from nn.checks import Scheduler
 from nn.compiled import CompiledStep
@@ -328,10 +328,9 @@ def _step(
 ) -> float:
     """One gradient step on a minibatch; returns its mean loss (without the penalty)."""
     # The graph holds no reference cycles (it is freed by reference counting), so the cyclic
-    # collector would only rescan thousands of fresh nodes for nothing: pause it meanwhile.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # collector would only rescan thousands of fresh nodes for nothing: pause it meanwhile
+    # (pause_gc counts its users, so threads training at once leave it as they found it).
+    with pause_gc():
         # tolist() hands the model Python floats, which the engine wraps fastest.
         outputs = [model(row) for row in Xb.tolist()]
         objective = data_loss = batch_loss(loss, outputs, yb.tolist())
@@ -341,6 +340,3 @@ def _step(
         objective.backward()
         optimizer.step()
         return data_loss.data
-    finally:
-        if gc_was_enabled:
-            gc.enable()

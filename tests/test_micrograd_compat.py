@@ -5,9 +5,6 @@ Each client program in ``tests/micrograd_clients`` is run with chainrule's ``Val
 must agree to 1e-12. micrograd 0.1.0 has no ``exp`` or ``tanh``; the lecture's ``Value``
 adds them, so the ``lecture_micrograd`` fixture adds them to micrograd's ``Value`` for the
 length of a test, written the lecture's way (a closure per node).
-
-Tests marked ``needs core`` exercise micrograd's internals on ``Value`` (``_prev``, ``_op``
-as a string, ``_backward()``, user attributes), which land after the engine refactor.
 """
 
 from __future__ import annotations
@@ -35,7 +32,6 @@ except ImportError:  # pragma: no cover - micrograd is in the test extra
     mg_engine = mg_nn = None  # type: ignore[assignment]
 
 needs_micrograd = pytest.mark.skipif(mg_engine is None, reason="micrograd 0.1.0 not installed")
-needs_core = pytest.mark.xfail(strict=True, reason="needs core")
 TOL = 1e-12
 
 
@@ -214,7 +210,6 @@ def test_draw_dot_draws_an_nn_micrograd_model_with_its_gradients() -> None:
     assert f"grad {model.layers[1].neurons[0].b.grad:g}" in source
 
 
-@needs_core
 def test_backprop_by_hand_steps_one_node_at_a_time(lecture_micrograd: Any) -> None:
     ours = lecture_part1.expression_by_hand(Value)
     assert ours == EXPRESSION_GRADS
@@ -224,7 +219,6 @@ def test_backprop_by_hand_steps_one_node_at_a_time(lecture_micrograd: Any) -> No
     assert_close(by_hand, _neuron_grads())
 
 
-@needs_core
 def test_backward_of_a_leaf_or_a_zero_gradient_changes_nothing() -> None:
     x = Value(3.0)
     x.grad = 5.0
@@ -239,7 +233,6 @@ def test_backward_of_a_leaf_or_a_zero_gradient_changes_nothing() -> None:
     assert x.grad == 9.0
 
 
-@needs_core
 @pytest.mark.parametrize("tanh_from_exp", [False, True])
 def test_build_topo_over_prev_then_backward_steps(tanh_from_exp: bool) -> None:
     by_topo = lecture_part1.neuron_by_topo(Value, tanh_from_exp)
@@ -251,7 +244,6 @@ def test_build_topo_over_prev_then_backward_steps(tanh_from_exp: bool) -> None:
     assert all(position[p] < position[v] for v in topo for p in v._prev)
 
 
-@needs_core
 def test_prev_is_the_set_of_parents() -> None:
     a, b = Value(2.0), Value(3.0)
     assert a._prev == set()
@@ -262,7 +254,6 @@ def test_prev_is_the_set_of_parents() -> None:
     assert a in c._prev and len(c._prev) == 2
 
 
-@needs_core
 def test_op_is_a_string_and_empty_for_a_leaf() -> None:
     a, b = Value(2.0), Value(3.0)
     assert a._op == ""
@@ -271,7 +262,6 @@ def test_op_is_a_string_and_empty_for_a_leaf() -> None:
         assert str(id(node)) + node._op == f"{id(node)}{node.op}"
 
 
-@needs_core
 def test_values_take_attributes_set_by_the_user() -> None:
     p = Value(1.0)
     p.m = 0  # an optimizer's moment, kept on the parameter
@@ -386,7 +376,6 @@ def test_trace_graph_runs_on_micrograd() -> None:
     _check_drawing(y)
 
 
-@needs_core
 @needs_micrograd
 def test_trace_graph_draws_as_on_micrograd() -> None:
     x, y = trace_graph.example_expression(Value)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "micrograd.md"
-# Blocks that use micrograd's internals on Value, which land after the engine refactor.
-NEEDS_CORE = ("._prev", "._op", "._backward", "p.m")
+# Blocks that use micrograd's internals on Value (autograd/micrograd_names.py).
+INTERNALS = ("._prev", "._op", "._backward", "p.m")
 
 
 def _blocks() -> list[str]:
@@ -42,14 +42,14 @@ def test_every_python_block_of_the_guide_is_a_doctest() -> None:
     assert all(block.lstrip().startswith(">>>") for block in blocks)
 
 
-def test_the_guide_examples_that_need_no_engine_change_pass() -> None:
-    plain = [b for b in _blocks() if not any(marker in b for marker in NEEDS_CORE)]
+def test_the_guide_examples_without_micrograd_internals_pass() -> None:
+    # They run on their own, without the names the blocks with internals define.
+    plain = [b for b in _blocks() if not any(marker in b for marker in INTERNALS)]
     failures, tries = _run(plain)
     assert tries >= 15
     assert failures == 0
 
 
-@pytest.mark.xfail(strict=True, reason="needs core")
 def test_the_whole_guide_passes() -> None:
     failures, tries = _run(_blocks())
     assert tries >= 40

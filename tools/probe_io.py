@@ -6,7 +6,8 @@ the probes can be run against an old checkout that fails them without taking the
     PYTHONPATH=. python tools/probe_io.py                 # this checkout
     PYTHONPATH=/path/to/old python tools/probe_io.py      # another one, for "before"
 
-The numbers go to docs/reliability-io.md. Wall times are for reading, not for tests.
+The numbers go to docs/reliability.md (saving and loading). Wall times are for reading,
+not for tests.
 """
 
 from __future__ import annotations

@@ -158,17 +158,26 @@ def test_a_zero_gradient_passes_nothing_back_even_through_an_infinite_derivative
 
 
 def test_nan_flows_as_in_eager() -> None:
-    # relu turns NaN into 0 and, dead, passes nothing back; abs' derivative at NaN is 0.
+    # relu and abs of NaN are NaN, and so are their derivatives: NaN reaches x both ways.
     x = Value(float("nan"))
     root = x.relu() * 3.0 + abs(x)
     root.backward()
-    assert x.grad == 0.0
+    assert math.isnan(x.grad)
     x.grad = 0.0
     graph = compile(root)
     assert math.isnan(graph.forward())
     graph.backward()
-    assert x.grad == 0.0
-    assert compile(x.relu() + 1.0).forward() == (x.relu() + 1.0).data == 1.0
+    assert math.isnan(x.grad)
+    assert math.isnan(compile(x.relu() + 1.0).forward())
+    assert math.isnan((x.relu() + 1.0).data)
+    # A dead relu still passes nothing back, even where its upstream gradient is NaN.
+    z = Value(-1.0)
+    dead = z.relu() * Value(float("nan")) + z
+    dead.backward()
+    assert z.grad == 1.0
+    z.grad = 0.0
+    compile(dead).backward()
+    assert z.grad == 1.0
 
 
 def test_python_sum_becomes_one_reduction_and_a_chain_of_products_one_prod() -> None:

@@ -285,6 +285,27 @@ def test_a_bad_step_is_refused(eps: float) -> None:
         gradcheck(lambda x: x * x, [1.0], eps=eps)
 
 
+@pytest.mark.parametrize("check", ["gradcheck", "gradgradcheck"])
+@pytest.mark.parametrize(
+    ("setting", "value", "error", "match"),
+    [
+        ("atol", -1.0, ValueError, r"atol must be a finite number >= 0, got -1\.0"),
+        ("rtol", math.nan, ValueError, r"rtol must be a finite number >= 0, got nan"),
+        ("atol", math.inf, ValueError, r"atol must be a finite number >= 0, got inf"),
+        ("rtol", -1e-9, ValueError, r"rtol must be"),
+        ("eps", math.inf, ValueError, r"eps must be a positive finite step, got inf"),
+        ("atol", "0.1", TypeError, r"atol must be a number, got str"),
+        ("rtol", True, TypeError, r"rtol must be a number, got bool"),
+    ],
+)
+def test_a_bad_tolerance_is_refused(
+    check: str, setting: str, value: object, error: type[Exception], match: str
+) -> None:
+    fn = getattr(autograd, check)
+    with pytest.raises(error, match=rf"^{check}: {match}"):
+        fn(lambda x: x * x, [1.0], **{setting: value})
+
+
 def test_tolerances_decide_the_verdict() -> None:
     # The central difference of x**3 at 1 with a big step is 3 + eps**2: off by 1e-4.
     assert not gradcheck(lambda x: x**3, [1.0], eps=1e-2, atol=1e-6, rtol=1e-6)

@@ -189,5 +189,8 @@ def test_random_graphs_end_with_explains_gradients(seed: int) -> None:
     by_name = {e.name(n): n for n in topo_sort(root)}
     for node_id, name in _ids(document).items():
         node = by_name[name]
+        if e.is_constant(node):  # the 0.5 of a * 0.5: a constant shows no gradient
+            assert (node_id, "grad") not in final
+            continue
         assert float(final[node_id, "grad"][3]) == e.grad(node)
         assert final[node_id, "grad"][4] is True

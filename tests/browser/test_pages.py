@@ -75,14 +75,17 @@ def open_page(browser: Any) -> Iterator[Any]:
 
 
 def _boxes(page: Any) -> dict[str, dict[str, str]]:
-    """What every node's box shows, keyed by its full name (the box's tooltip)."""
+    """What every node's box shows, keyed by its full name (the box's tooltip).
+
+    A constant's box has no gradient line: its grad and gradExact are None.
+    """
     result: dict[str, dict[str, str]] = page.evaluate(
         """() => Object.fromEntries(Array.from(document.querySelectorAll("g.node")).map((g) => [
             g.querySelector("title").textContent,
             {data: g.querySelector(".data .v").textContent,
              dataExact: g.querySelector(".data .v").getAttribute("data-exact"),
-             grad: g.querySelector(".grad .v").textContent,
-             gradExact: g.querySelector(".grad .v").getAttribute("data-exact"),
+             grad: g.querySelector(".grad .v")?.textContent ?? null,
+             gradExact: g.querySelector(".grad .v")?.getAttribute("data-exact") ?? null,
              on: g.classList.contains("on") ? "on" : ""}]))"""
     )
     return result
@@ -117,7 +120,9 @@ def test_every_step_shows_explains_numbers(open_page: Any, tmp_path: Path) -> No
         box = _boxes(page)[name[node]]
         assert box["on"] == "on"
         assert (box["data"], float(box["dataExact"])) == (f"{node.data:.4g}", node.data)
-    assert all(v["grad"] == "?" for v in _boxes(page).values())
+    assert all(v["grad"] in ("?", None) for v in _boxes(page).values())
+    constants = [n for n in order if e.is_constant(n)]
+    assert [_boxes(page)[name[n]]["grad"] for n in constants] == [None]  # the 3 of tanh(n) * 3
     page.click("button.next")  # the seed
     assert _boxes(page)[name[root]]["grad"] == "1"
 
@@ -125,6 +130,8 @@ def test_every_step_shows_explains_numbers(open_page: Any, tmp_path: Path) -> No
     running: dict[Value, float] = {}
     for step in e:
         for k, (parent, local, product) in enumerate(step.contributions):
+            if e.is_constant(parent):  # a constant learns nothing: the page skips its product
+                continue
             page.click("button.next")
             running[parent] = running.get(parent, 0.0) + product
             up = step.upstream
@@ -146,8 +153,12 @@ def test_every_step_shows_explains_numbers(open_page: Any, tmp_path: Path) -> No
     root.backward()
     final = _boxes(page)
     for node in order:
+        if e.is_constant(node):
+            assert final[name[node]]["grad"] is None
+            continue
         assert float(final[name[node]]["gradExact"]) == e.grad(node) == node.grad
-    assert page.evaluate("() => document.querySelectorAll('g.node:not(.complete)').length") == 0
+    incomplete = "() => document.querySelectorAll('g.node:not(.complete):not(.const)').length"
+    assert page.evaluate(incomplete) == 0
     page.screenshot(path=str(IMAGES / "explain_page.png"), full_page=True)
 
 
@@ -183,7 +194,7 @@ def test_keys_buttons_and_slider_move_the_stepper(open_page: Any, tmp_path: Path
     # A step backwards hides again what it had revealed.
     page.keyboard.press("End")
     page.keyboard.press("Home")
-    assert {v["grad"] for v in _boxes(page).values()} == {"?"}
+    assert {v["grad"] for v in _boxes(page).values()} == {"?", None}  # None: the constant
 
 
 def test_japanese_page(open_page: Any, tmp_path: Path) -> None:

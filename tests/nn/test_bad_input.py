@@ -100,3 +100,23 @@ def test_make_blobs_needs_an_increasing_finite_center_box(box: object) -> None:
         make_blobs(10, center_box=box)  # type: ignore[arg-type]
     X, _ = make_blobs(50, center_box=(-5.0, 5.0), noise=0.0, seed=0)
     assert X.min() >= -5.0 and X.max() <= 5.0
+
+
+def test_numpy_floats_assigned_to_parameters_compute_as_their_floats() -> None:
+    # Issue 12, item 4: this died with RecursionError (dot's careful path called dot again).
+    model = MLP(2, [4, 4, 1], seed=0)
+    want = model([1.0, 2.0]).data  # type: ignore[union-attr]
+    for p in model.parameters():
+        p.data = np.float64(p.data)
+    assert model([1.0, 2.0]).data == want  # type: ignore[union-attr]
+    assert all(type(p.data) is float for p in model.parameters())
+    for p in model.parameters():
+        p.data -= np.float32(0.5) * 0.0  # a numpy learning rate in a hand-written update
+    assert model([1.0, 2.0]).data == pytest.approx(want, rel=1e-6)  # type: ignore[union-attr]
+
+
+def test_a_string_assigned_to_a_parameter_is_named_at_the_next_call() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    model.layers[0].neurons[1].b.data = "0.5"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"dot\(\) read Value 'layers\.0\.neurons\.1\.b', whose"):
+        model([1.0, 2.0])

@@ -350,6 +350,40 @@ def test_a_bad_state_dict_raises_and_leaves_the_optimizer_untouched(
     assert opt.state_dict() == before
 
 
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (
+            lambda sd: sd["state"].update({"\u00b2": sd["state"]["0"]}),
+            "no parameter with index '²'",
+        ),
+        (lambda sd: sd["state"].update({"\u0661": sd["state"]["0"]}), "no parameter with index"),
+        (lambda sd: sd["state"].update({"9" * 5000: sd["state"]["0"]}), "no parameter with index"),
+        (lambda sd: sd["state"].update({"x" * 10**6: {}}), "no parameter with index"),
+        (lambda sd: sd["state"].update({True: sd["state"]["0"]}), "no parameter with index True"),
+        (lambda sd: sd["state"]["1"].update(step="9" * 10**6), r"\['step'\] must be a finite"),
+        (lambda sd: sd["state"]["1"].update(exp_avg=[[0.0] * 10**5]), r"\['exp_avg'\]"),
+        (lambda sd: sd["param_groups"][0].update({1: 2, "z" * 10**5: 0}), "settings"),
+        (lambda sd: sd.update(state=[0.0] * 10**6), "'state' must be a dict"),
+    ],
+)
+def test_a_hostile_state_dict_gets_a_short_serialization_error(change: object, match: str) -> None:
+    # From a JSON round trip, as a saved optimizer comes back: the keys are strings.
+    import json
+
+    from nn import SerializationError
+    from nn.state import MAX_MESSAGE
+
+    _, opt = _stepped(Adam, 2, lr=0.1)
+    before = opt.state_dict()
+    sd = json.loads(json.dumps(before))
+    change(sd)  # type: ignore[operator]
+    with pytest.raises(SerializationError, match=match) as info:
+        opt.load_state_dict(sd)
+    assert len(str(info.value)) <= MAX_MESSAGE
+    assert opt.state_dict() == before
+
+
 def test_an_sgd_state_does_not_load_into_adam() -> None:
     from nn import SerializationError
 
