@@ -4,7 +4,9 @@ Eager training builds a new graph for every step. ``CompiledStep`` builds the gr
 batch once, per batch size (the last, shorter batch of an epoch gets its own), with leaves
 for the inputs *and for the targets*, compiles it (``autograd.compile``), and then runs each
 step as: feed the inputs, feed the targets, ``forward()``, ``optimizer.zero_grad()``,
-``backward()``, ``optimizer.step()``.
+``backward()``, ``optimizer.step()``. With nn's own optimizers it runs the same step on
+arrays, without a Python loop over the parameters (``CompiledStep._array_step``): the
+numbers, ``.data``, ``.grad`` and the optimizer's state come out as from the loop above.
 
 The targets must be leaves because a compiled graph replays what it recorded: the losses of
 ``nn.losses`` read their label as a number (``hinge_loss`` folds it into a constant +-1,
