@@ -22,7 +22,7 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from autograd import Value, dot
+from autograd import Value, dot, ops
 from nn.checks import rng as _make_rng
 from nn.module import Array, Module, Output
 
@@ -33,22 +33,15 @@ Inputs: TypeAlias = Sequence[Value | float] | npt.NDArray[Any]
 Seed: TypeAlias = int | np.random.Generator | None
 
 
-# --- activations: the Value version and the numpy version side by side --------------------
+# --- activations: the Value method and the numpy twin, both from the op table --------------
 
 
-def _np_relu(z: Array) -> Array:
-    # maximum() lets nan through, as Value.relu does (a diverged model must not look fine).
-    return np.maximum(z, 0.0)
-
-
-def _np_sigmoid(z: Array) -> Array:
-    # The engine's two branches, so exp() never overflows and the results agree to the ulp.
-    out = np.empty_like(z)
-    pos = z >= 0.0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    e = np.exp(z[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
+def _from_table(name: str) -> tuple[Callable[[Value], Value], Callable[[Array], Array]]:
+    """An activation as the op table defines it: its Value method and its numpy forward."""
+    op = ops.BY_NAME[name]
+    np_forward = op.np_forward
+    assert np_forward is not None  # the op contract test holds every entry to it
+    return getattr(Value, op.method), lambda z: np_forward(np, z)
 
 
 def _np_linear(z: Array) -> Array:
@@ -57,9 +50,9 @@ def _np_linear(z: Array) -> Array:
 
 # The one place an activation is looked up, by name: (Value method or None, numpy twin).
 _ACTIVATIONS: dict[str, tuple[Callable[[Value], Value] | None, Callable[[Array], Array]]] = {
-    "relu": (Value.relu, _np_relu),
-    "tanh": (Value.tanh, np.tanh),
-    "sigmoid": (Value.sigmoid, _np_sigmoid),
+    "relu": _from_table("relu"),
+    "tanh": _from_table("tanh"),
+    "sigmoid": _from_table("sigmoid"),
     "linear": (None, _np_linear),
 }
 ACTIVATIONS = tuple(_ACTIVATIONS)
