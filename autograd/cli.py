@@ -148,6 +148,12 @@ def _add_expression(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "bindings", nargs="*", metavar="NAME=VALUE", help="a value for each variable, e.g. x=0.5"
     )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "ja"),
+        default="en",
+        help="the language of the steps, the picture and the page (default: en; ja: Japanese)",
+    )
 
 
 def _bindings(pairs: Sequence[str], expression: Expression) -> dict[str, float]:
@@ -191,7 +197,9 @@ def _run_graph(
     leaves = _leaves(expression, bindings)
     root = expression.evaluate(leaves)
     root.backward()
-    written, note = write_graph(root, path)  # first, so that a failure is the only output
+    written, note = write_graph(
+        root, path, lang=args.lang
+    )  # first, so that a failure is the only output
     print(f"{expression} = {root.data:.10g}", file=out)
     for name, leaf in leaves.items():
         print(f"  d/d{name} = {leaf.grad:.10g}   ({name} = {leaf.data:g})", file=out)
@@ -224,9 +232,9 @@ def _run_explain(
     root = expression.evaluate(_leaves(expression, bindings))
     root.label = root.label or "out"
     print(f"{expression} = {root.data:.10g} at {_at(bindings, expression)}", file=out)
-    explanation = explain(root)
+    explanation = explain(root, lang=args.lang)
     print(explanation, file=out)
-    if args.html is not None:  # the language follows --lang where the command has it
-        explanation.to_html(args.html, lang=getattr(args, "lang", "en"))
+    if args.html is not None:
+        explanation.to_html(args.html, lang=args.lang)
         print(f"wrote {args.html}", file=out)
     return 0

@@ -402,3 +402,23 @@ def test_nn_graph_of_a_perfect_fit_shows_the_first_step_instead(tmp_path: Path) 
     _, text = svg_nodes(path)
     assert any(float(g) != 0.0 for g in re.findall(r"grad (-?[0-9.e+-]+)", text))
     assert model.state_dict() == dict(zip(names, [5.0, 0.0, 0.0]))  # the model is untouched
+
+
+def test_autograd_lang_ja_speaks_japanese_in_the_steps_the_picture_and_the_page(
+    tmp_path: Path,
+) -> None:
+    # Issue 15: --lang ja on the command line, for explain's text, its page and the graph.
+    ja = run(
+        "-m", "autograd", "explain", "x*x + 2*x", "x=3", "--html", "e.html", "--lang", "ja",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert ja.returncode == 0, ja.stderr
+    assert "上流の勾配" in ja.stdout and "upstream" not in ja.stdout
+    assert 'lang="ja"' in (tmp_path / "e.html").read_text(encoding="utf-8")
+    en = run("-m", "autograd", "explain", "x*x + 2*x", "x=3", cwd=tmp_path)
+    assert "upstream" in en.stdout and "勾配" not in en.stdout
+    graph = run(
+        "-m", "autograd", "graph", "x*x", "x=3", "--out", "g.dot", "--lang", "ja", cwd=tmp_path
+    )  # fmt: skip
+    assert graph.returncode == 0, graph.stderr
+    assert "勾配" in (tmp_path / "g.dot").read_text(encoding="utf-8")
