@@ -102,6 +102,25 @@ EQUIVALENT = {
     ("_mul_backward", "(node._a, node._b): swap the first two entries", 0): (
         "a * b is symmetric: each parent gets g times the other whichever is called a"
     ),
+    ("_step", "v -> x", 0): (
+        "x > 0.0 instead of v > 0.0: x is a float or a Value, and a Value compares by its .data "
+        "(autograd/ordering.py), so the test reads the same number"
+    ),
+    ("_step", "v -> x", 1): ("x <= 0.0 instead of v <= 0.0: as above, a Value compares by .data"),
+    ("_step", "0.0 -> 1.0", 1): (
+        "v <= 1.0 instead of v <= 0.0, read only when v > 0.0 was false: then v <= 0 and "
+        "v <= 1 agree, and both are false for nan"
+    ),
+    ("_sign", "v -> x", 0): ("x > 0.0 instead of v > 0.0: a Value compares by .data"),
+    ("_sign", "v -> x", 1): ("x < 0.0 instead of v < 0.0: a Value compares by .data"),
+    ("_relu_backward", "0.0 -> 1.0", 0): (
+        "node.data > 1.0: an output in (0, 1] takes the else branch, g * _step(a), and _step "
+        "of a positive input is 1: the same gradient"
+    ),
+    ("_relu_backward", "node._a.grad += g * _step(node._a): += <-> -=", 0): (
+        "the else branch is reached only by a relu whose output is NaN (the walk skips dead "
+        "relus), where adding or subtracting g * nan gives nan alike"
+    ),
     ("_dot_backward", "2 -> 3", 1): (
         "prev[n : 3 * n] instead of prev[n : 2 * n]: zip() stops after the n weights anyway"
     ),
