@@ -3,8 +3,9 @@
 Each mutant changes one small thing in one derivative rule (``+`` into ``-``, a constant
 bumped, a comparison loosened, two tuple entries swapped, a variable swapped for another, a
 statement deleted, ...). The rules are the ``local`` functions of the op table, the helpers
-they call and the hand-written float backward rules beside their entries (``autograd/ops.py``),
-and the chain rule that turns local rules into gradients (``autograd/chain.py``).
+they call and the hand-written float backward rules beside their entries (``autograd/ops.py``,
+and ``autograd/ops_nary.py`` for dot and sum), and the chain rule that turns local rules into
+gradients (``autograd/chain.py``).
 
 Every mutant is tried in a throwaway copy of the repository in a temporary folder, never in
 the working tree: the copy gets the mutated file and the suite runs there with ``-x`` (stop at
@@ -37,9 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The files whose derivative rules are mutated, and which functions in them are rules.
-# In ops.py: every ``local`` rule of the table (third argument of ``Op(...)``), every
-# hand-written float rule (``_*_backward``) and these helpers; in chain.py: every function.
-FILES = ["autograd/ops.py", "autograd/chain.py"]
+# In ops.py and ops_nary.py (dot and sum): every ``local`` rule of the table (third argument
+# of ``Op(...)``), every hand-written float rule (``_*_backward``) and these helpers; in
+# chain.py: every function.
+FILES = ["autograd/ops.py", "autograd/ops_nary.py", "autograd/chain.py"]
 OPS_HELPERS = {
     "_cos",
     "_sin",
@@ -181,7 +183,7 @@ def _rules(
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             rule = node.name in OPS_HELPERS or node.name.endswith("_backward")
-            if rule or not path.endswith("ops.py"):
+            if rule or not path.endswith(("ops.py", "ops_nary.py")):
                 names = {a.arg for a in node.args.args}
                 names |= {
                     n.id
