@@ -10,6 +10,7 @@ import argparse
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _out_path(text: str) -> Path:
@@ -45,31 +46,26 @@ def _fraction(*, allow_zero: bool) -> Callable[[str], float]:
     return check
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
-    def check(text: str) -> int:
-        value = int(_number(text, int, "a whole number"))
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+def _bounded(kind: Callable[[str], float], what: str, low: float, *, strict: bool) -> Any:
+    """An argparse type: a ``kind`` number at least ``low`` (above it, when ``strict``)."""
+
+    def check(text: str) -> float:
+        value = _number(text, kind, what)
+        if value < low or (strict and value == low):
+            bound = "greater than" if strict else "at least"
+            raise argparse.ArgumentTypeError(f"must be {bound} {low}, got {value}")
         return value
 
     return check
+
+
+def _int_at_least(low: int) -> Callable[[str], int]:
+    return _bounded(int, "a whole number", low, strict=False)  # type: ignore[no-any-return]
 
 
 def _float_at_least(low: float) -> Callable[[str], float]:
-    def check(text: str) -> float:
-        value = _number(text, float, "a number")
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
-        return value
-
-    return check
+    return _bounded(float, "a number", low, strict=False)  # type: ignore[no-any-return]
 
 
 def _float_above(low: float) -> Callable[[str], float]:
-    def check(text: str) -> float:
-        value = _number(text, float, "a number")
-        if value <= low:
-            raise argparse.ArgumentTypeError(f"must be greater than {low}, got {value}")
-        return value
-
-    return check
+    return _bounded(float, "a number", low, strict=True)  # type: ignore[no-any-return]
